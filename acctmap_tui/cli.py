@@ -1,0 +1,345 @@
+"""The ``acctmap`` command line.
+
+Heavy imports (Textual, SQLModel, the demo generator) happen inside the commands
+that need them, so ``acctmap --version`` and scripted commands start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from acctmap_tui import __version__
+from acctmap_tui.errors import AcctmapError, DatabaseError
+
+if TYPE_CHECKING:
+    from acctmap_tui.data.db import Database
+    from acctmap_tui.demo import DemoSummary
+    from acctmap_tui.domain.account_map import AccountMapRow
+    from acctmap_tui.settings import Settings
+
+app = typer.Typer(
+    name="acctmap",
+    help="Keyboard-first account mapping and account planning. Without a command, opens the app.",
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database file path or SQLAlchemy URL. Default: $ACCTMAP_DB, else acctmap.db "
+        "in the user data folder.",
+        show_default=False,
+    ),
+]
+UserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        help="Name recorded as the author of changes. Default: $ACCTMAP_USER, else your login.",
+        show_default=False,
+    ),
+]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One clear line on stderr and a non-zero exit: what users get instead of a traceback."""
+    typer.echo(f"acctmap: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"acctmap {__version__}")
+        raise typer.Exit()
+
+
+def _chosen_db(ctx: typer.Context, db: str | None) -> str | None:
+    """A command's own ``--db`` wins over the one given before the command name."""
+    if db is not None:
+        return db
+    parent = ctx.find_root().params.get("db")
+    return parent if isinstance(parent, str) else None
+
+
+def _chosen_user(ctx: typer.Context, user: str | None) -> str | None:
+    if user is not None:
+        return user
+    parent = ctx.find_root().params.get("user")
+    return parent if isinstance(parent, str) else None
+
+
+def _open(db: str | None) -> Database:
+    from acctmap_tui.data.db import open_database
+
+    try:
+        return open_database(db)
+    except DatabaseError as error:
+        fail(str(error))
+
+
+def _settings(user: str | None, ascii_only: bool = False) -> Settings:
+    from acctmap_tui.settings import Settings, current_user
+
+    return Settings(user=current_user(user), ascii_only=ascii_only or not _stdout_is_utf8())
+
+
+def _stdout_is_utf8() -> bool:
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    return encoding in ("utf8", "utf8sig")
+
+
+def _run_tui(database: Database, settings: Settings) -> None:
+    from acctmap_tui.app import make_app
+
+    try:
+        make_app(database, settings).run()
+    finally:
+        database.close()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    db: DbOption = None,
+    user: UserOption = None,
+    ascii_only: Annotated[
+        bool, typer.Option("--ascii", help="Draw with plain ASCII instead of box characters.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Open the app on the database (``acctmap --db team.db``)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _run_tui(_open(db), _settings(user, ascii_only))
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    db: DbOption = None,
+    accounts: Annotated[
+        int, typer.Option("--accounts", min=1, max=200_000, help="How many accounts to make.")
+    ] = 25,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed: the same seed gives the same data.")
+    ] = 7,
+    no_open: Annotated[
+        bool, typer.Option("--no-open", help="Only build the database; do not open the app.")
+    ] = False,
+    user: UserOption = None,
+) -> None:
+    """Build a realistic demo database, then open the app on it.
+
+    Without --db the demo goes to demo.db in the user data folder, never over your
+    own database. An existing demo database is rebuilt; a database holding real
+    accounts is refused.
+    """
+    from acctmap_tui import paths
+    from acctmap_tui.demo import is_demo_database
+
+    target = _chosen_db(ctx, db) or str(paths.demo_database_path())
+    database = _open(target)
+    existing = _account_count(database)
+    if existing and not is_demo_database(database):
+        database.close()
+        fail(
+            f"{database.name} already holds {existing} accounts that are not demo data; "
+            "choose another --db for the demo"
+        )
+    if existing:
+        database.clear()
+    summary = _generate_with_progress(database, accounts, seed)
+    typer.echo(
+        f"Demo database {database.url.removeprefix('sqlite:///')}: {summary.accounts} accounts, "
+        f"{summary.contacts} contacts, {summary.team_members} team members",
+        err=no_open is False,
+    )
+    if no_open:
+        database.close()
+        return
+    _run_tui(database, _settings(_chosen_user(ctx, user)))
+
+
+def _account_count(database: Database) -> int:
+    import sqlalchemy as sa
+
+    from acctmap_tui.data.models import Account
+
+    with database.session() as session:
+        return session.execute(sa.select(sa.func.count()).select_from(Account)).scalar_one()
+
+
+def _generate_with_progress(database: Database, accounts: int, seed: int) -> DemoSummary:
+    """Large demos take seconds: show a progress bar on stderr for them."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from acctmap_tui.demo import generate_demo
+
+    if accounts < 500:
+        return generate_demo(database, accounts=accounts, seed=seed)
+    with Progress(transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task("Building demo accounts", total=accounts)
+
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return generate_demo(database, accounts=accounts, seed=seed, progress=report)
+
+
+@app.command()
+def info(ctx: typer.Context, db: DbOption = None, user: UserOption = None) -> None:
+    """Where acctmap keeps its data, the schema version and what the database holds."""
+    from acctmap_tui import paths
+    from acctmap_tui.data.repo import table_counts
+
+    database = _open(_chosen_db(ctx, db))
+    try:
+        with database.session() as session:
+            counts = table_counts(session=session)
+        state = database.schema_state()
+    finally:
+        database.close()
+    settings = _settings(_chosen_user(ctx, user))
+    lines = [
+        f"database:     {database.url}",
+        f"schema:       {state.current} (this acctmap: {state.head})",
+        f"user:         {settings.user}",
+        f"data folder:  {paths.user_data_dir()}",
+        f"default db:   {paths.default_database_path()}",
+        f"demo db:      {paths.demo_database_path()}",
+    ]
+    lines += [f"{name + ':':<22}{count:>8}" for name, count in counts.items()]
+    typer.echo("\n".join(lines))
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+def _parse_top(top: str | None, count: int) -> int | None:
+    """``--top 10`` or ``--top 20%`` as a number of rows out of ``count``."""
+    if top is None:
+        return None
+    text = top.strip()
+    try:
+        if text.endswith("%"):
+            share = float(text[:-1])
+            if not 0 < share <= 100:
+                raise ValueError
+            return max(1, int(count * share / 100 + 1e-9)) if count else 0
+        number = int(text)
+        if number < 1:
+            raise ValueError
+        return number
+    except ValueError:
+        fail(f"--top: {top!r} is not a number of accounts (e.g. 10) or a share (e.g. 20%)", 2)
+
+
+@app.command()
+def accounts(
+    ctx: typer.Context,
+    db: DbOption = None,
+    top: Annotated[
+        str | None, typer.Option("--top", help="Only the first N accounts, or P% of them.")
+    ] = None,
+    tier: Annotated[list[int] | None, typer.Option("--tier", min=1, max=3)] = None,
+    stage: Annotated[
+        list[str] | None, typer.Option("--stage", help="Stage, e.g. Proposal.")
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Owner name or login.")] = None,
+    stale: Annotated[bool, typer.Option("--stale", help="Only accounts due a review.")] = False,
+    sort: Annotated[str, typer.Option("--sort", help="Column to sort by.")] = "rank",
+    descending: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TABLE,
+) -> None:
+    """The account map, ranked by priority, as the Accounts tab shows it."""
+    from acctmap_tui.domain.account_map import COLUMNS_BY_KEY, MapFilter, sort_rows
+    from acctmap_tui.domain.vocabulary import Stage
+
+    if sort not in COLUMNS_BY_KEY:
+        fail(f"--sort: {sort!r} is not a column; expected one of: {', '.join(COLUMNS_BY_KEY)}", 2)
+    try:
+        stages = frozenset(Stage.parse(text) for text in stage or ())
+    except ValueError as error:
+        fail(f"--stage: {error}", 2)
+    rows = _ranked_rows(_chosen_db(ctx, db))
+    wanted = MapFilter(
+        owner_name=owner, tiers=frozenset(tier or ()), stages=stages, stale_only=stale
+    )
+    shown = sort_rows(wanted.apply(rows), sort, descending)
+    limit = _parse_top(top, len(shown))
+    if limit is not None:
+        shown = shown[:limit]
+    _print_rows(shown, output)
+
+
+def _ranked_rows(db: str | None) -> list[AccountMapRow]:
+    from datetime import date
+
+    from acctmap_tui.data.map_queries import load_account_map_rows, load_scoring_config
+    from acctmap_tui.domain.account_map import rank_rows
+
+    database = _open(db)
+    try:
+        with database.session() as session:
+            today = date.today()
+            rows = load_account_map_rows(session=session, today=today)
+            config = load_scoring_config(session=session)
+    finally:
+        database.close()
+    return rank_rows(rows, today, config)
+
+
+def _print_rows(rows: list[AccountMapRow], output: OutputFormat) -> None:
+    from acctmap_tui.interchange.account_map import map_as_csv, map_as_json, map_as_table
+
+    if output is OutputFormat.JSON:
+        typer.echo(map_as_json(rows))
+    elif output is OutputFormat.CSV:
+        sys.stdout.write(map_as_csv(rows))
+    else:
+        from rich.console import Console
+
+        console = Console()
+        width = console.width if console.is_terminal else None
+        if width is None:
+            console = Console(width=10_000)
+        console.print(map_as_table(rows, width))
+
+
+def main() -> None:
+    """Console entry point: a database failure that escaped a command becomes one line."""
+    try:
+        app()
+    except AcctmapError as error:
+        typer.echo(f"acctmap: {error}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:
+        sa_exc = sys.modules.get("sqlalchemy.exc")
+        if sa_exc is not None and isinstance(error, sa_exc.OperationalError):
+            reason = str(error.orig or error).strip().splitlines()[0]
+            typer.echo(f"acctmap: database error: {reason}", err=True)
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Command-palette providers: jump to any account by name, or to a tab."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+
+from acctmap_tui.messages import ShowAccount, ShowTab
+from acctmap_tui.screens.main import TAB_TITLES
+
+if TYPE_CHECKING:
+    from acctmap_tui.app import AcctmapApp
+
+JUMP_PREFIX = "Jump to account: "
+MAX_ACCOUNT_HITS = 100
+"""The palette shows a screenful; scoring and listing 10,000 hits would only slow it."""
+YIELD_EVERY = 500
+"""Hand control back to the event loop this often, so typing stays responsive."""
+
+
+def is_subsequence(query: str, text: str) -> bool:
+    """Whether the letters of ``query`` occur in ``text`` in order (both casefolded).
+
+    A cheap test that rules out most accounts before the fuzzy matcher, whose
+    exhaustive search is too slow to run on every name of a large map.
+    """
+    position = 0
+    for letter in query:
+        position = text.find(letter, position) + 1
+        if not position:
+            return False
+    return True
+
+
+def highlight(matcher: Matcher, text: str) -> Content:
+    """``text`` with the matched letters styled, never reading the text as markup.
+
+    ``Matcher.highlight`` parses its candidate as markup, which would swallow a
+    name such as "Fjord [Nordic] Energy".
+    """
+    content = Content(text)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, text)
+    for offset in offsets:
+        if not text[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class AccountCommands(Provider):
+    """ "Jump to account: <name>" for every listed account, and "Show tab: <tab>".
+
+    Accounts come from the list the Accounts tab has loaded, so a jump always lands
+    on a row that is there, and opening the palette reads nothing from the database.
+    """
+
+    @property
+    def _app(self) -> AcctmapApp:
+        return cast("AcctmapApp", self.app)
+
+    def _tab_commands(self) -> list[tuple[str, ShowTab]]:
+        return [(f"Show tab: {title}", ShowTab(tab)) for tab, title in TAB_TITLES.items()]
+
+    async def discover(self) -> Hits:
+        for text, message in self._tab_commands():
+            yield DiscoveryHit(text, partial(self._app.post_message, message))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, message in self._tab_commands():
+            if (score := matcher.match(text)) > 0:
+                yield Hit(score, highlight(matcher, text), partial(self._app.post_message, message))
+
+        wanted = query.casefold().replace(" ", "")
+        scored = []
+        for index, row in enumerate(self._app.account_rows, start=1):
+            if is_subsequence(wanted, row.name.casefold()) and (score := matcher.match(row.name)):
+                scored.append((score, row))
+            if index % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+        scored.sort(key=lambda hit: hit[0], reverse=True)
+        for score, row in scored[:MAX_ACCOUNT_HITS]:
+            yield Hit(
+                score,
+                Content(JUMP_PREFIX) + highlight(matcher, row.name),
+                partial(self._app.post_message, ShowAccount(row.id)),
+                text=f"{JUMP_PREFIX}{row.name}",
+                help=f"{row.stage.label} · {row.owner or 'no owner'}",
+            )

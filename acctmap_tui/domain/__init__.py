@@ -1,0 +1,1 @@
+"""Pure domain logic: vocabulary, values, scoring, plan health and forecasts."""

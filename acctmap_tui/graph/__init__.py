@@ -1,0 +1,1 @@
+"""The stakeholder graph (NetworkX): paths, influence ranking, key-person risk."""

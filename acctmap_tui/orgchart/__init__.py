@@ -1,0 +1,1 @@
+"""Pure, deterministic text layout of the reports-to tree."""

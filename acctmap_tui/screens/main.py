@@ -1,0 +1,119 @@
+"""The main screen: header, four tabs (one widget each) and the footer."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from acctmap_tui.data.db import Database
+from acctmap_tui.data.repo import AccountListRow
+from acctmap_tui.messages import AccountSelected, TabId
+from acctmap_tui.settings import Settings
+from acctmap_tui.widgets.account_list import AccountList
+from acctmap_tui.widgets.people_view import PeopleView
+from acctmap_tui.widgets.pipeline_view import PipelineView
+from acctmap_tui.widgets.plan_view import PlanView
+
+TAB_TITLES: dict[TabId, str] = {
+    "accounts": "Accounts",
+    "plan": "Plan",
+    "people": "People",
+    "pipeline": "Pipeline",
+}
+"""Tab pane ids and their titles, in order; keys 1-4 follow this order."""
+
+
+class MainScreen(Screen[None]):
+    """Holds the selected account and hands it to whichever tab is showing.
+
+    Views load their data only when their tab is active, so moving through a long
+    account list does not read every account's plan and people on the way.
+    """
+
+    BINDING_GROUP_TITLE = "Main screen"
+    BINDINGS = [
+        Binding(str(number), f"show_tab('{tab}')", title, id=f"show-{tab}")
+        for number, (tab, title) in enumerate(TAB_TITLES.items(), start=1)
+    ]
+
+    selected_account_id: reactive[int | None] = reactive(None, init=False)
+    """The account highlighted in the account list; the other tabs show it."""
+
+    def __init__(self, database: Database, settings: Settings) -> None:
+        super().__init__(id="main-screen")
+        self._database = database
+        self._settings = settings
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="accounts", id="tabs"):
+            with TabPane(TAB_TITLES["accounts"], id="accounts"):
+                yield AccountList(self._database, id="account-list")
+            with TabPane(TAB_TITLES["plan"], id="plan"):
+                yield PlanView(self._database, id="plan-view")
+            with TabPane(TAB_TITLES["people"], id="people"):
+                yield PeopleView(self._database, id="people-view")
+            with TabPane(TAB_TITLES["pipeline"], id="pipeline"):
+                yield PipelineView(
+                    self._database, ascii_only=self._settings.ascii_only, id="pipeline-view"
+                )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#account-table").focus()
+
+    @property
+    def account_rows(self) -> list[AccountListRow]:
+        """The accounts the list holds, for the command palette."""
+        return self.query_one(AccountList).rows
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def action_show_tab(self, tab: TabId) -> None:
+        """Switch to a tab by its pane id."""
+        self.query_one(TabbedContent).active = tab
+
+    def show_account(self, account_id: int, tab: TabId | None = None) -> None:
+        """Select an account (moving the list's cursor to it) and optionally switch tab."""
+        if self.query_one(AccountList).select_account(account_id):
+            self.selected_account_id = account_id
+        if tab is not None:
+            self.action_show_tab(tab)
+
+    @on(AccountSelected)
+    def _account_selected(self, message: AccountSelected) -> None:
+        self.selected_account_id = message.account_id
+
+    def watch_selected_account_id(self) -> None:
+        self._update_active_view()
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
+        self._update_active_view()
+        self._focus_pane(event.pane)
+
+    def _update_active_view(self) -> None:
+        """Hand the selection to the visible view only; the others catch up when shown."""
+        match self.active_tab:
+            case "plan":
+                self.query_one(PlanView).account_id = self.selected_account_id
+            case "people":
+                self.query_one(PeopleView).account_id = self.selected_account_id
+            case "pipeline":
+                self.query_one(PipelineView).reload()
+
+    def _focus_pane(self, pane: TabPane) -> None:
+        """Focus the tab's content so the arrow keys work without a Tab press first."""
+        for widget in pane.walk_children(Widget):
+            if widget.focusable and widget.display:
+                widget.focus()
+                return
+        self.set_focus(None)

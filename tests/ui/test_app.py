@@ -1,0 +1,335 @@
+"""The app shell, driven with Pilot at 80x24 on a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.command import CommandPalette
+from textual.message import Message
+from textual.widgets import TabbedContent
+
+from acctmap_tui.app import AcctmapApp, make_app
+from acctmap_tui.data.db import Database
+from acctmap_tui.data.repo import list_account_rows, list_pipeline_deals
+from acctmap_tui.demo import generate_demo
+from acctmap_tui.domain.forecast import summarise_pipeline
+from acctmap_tui.messages import AccountSelected
+from acctmap_tui.screens.help import HelpScreen
+from acctmap_tui.screens.main import MainScreen
+from acctmap_tui.settings import Settings
+from acctmap_tui.widgets.account_list import AccountTable
+from acctmap_tui.widgets.people_view import PeopleTable
+from tests.ui.helpers import SIZE, screen_text, settle
+
+LIVE_ACCOUNTS = [
+    "Acme Logistics",
+    "Borealis Health",
+    "Cobalt Mining",
+    "Delta Retail",
+    "Evergreen Foods",
+    "Fjord [Nordic] Energy",
+]
+
+
+async def test_starts_at_80x24_and_lists_the_accounts_in_the_database(app: AcctmapApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one("#account-table", AccountTable)
+        assert table.row_count == len(LIVE_ACCOUNTS)
+        assert [table.get_row_at(row)[0].plain for row in range(table.row_count)] == LIVE_ACCOUNTS
+        text = screen_text(app)
+        for name in LIVE_ACCOUNTS:  # brackets shown as typed, not read as markup
+            assert name in text
+        assert "Ghost Corp" not in text  # soft-deleted
+        assert "Early discussions" in text  # the stage's label, not its stored value
+        assert "Susan Park" in text
+        assert app.focused is table
+
+
+async def test_header_shows_the_database_name_and_the_user(app: AcctmapApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.title == "acctmap"
+        assert app.sub_title == "acctmap.db · susan"
+        assert "acctmap — acctmap.db · susan" in screen_text(app).splitlines()[0]
+
+
+async def test_number_keys_switch_tabs(app: AcctmapApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tabs = app.query_one("#tabs", TabbedContent)
+        assert tabs.active == "accounts"
+        for key, tab in [("2", "plan"), ("3", "people"), ("4", "pipeline"), ("1", "accounts")]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert tabs.active == tab
+
+
+async def test_enter_opens_the_plan_of_the_highlighted_account(
+    app: AcctmapApp, account_ids: dict[str, int]
+) -> None:
+    selected: list[int | None] = []
+
+    def record(message: Message) -> None:
+        if isinstance(message, AccountSelected):
+            selected.append(message.account_id)
+
+    async with app.run_test(size=SIZE, message_hook=record) as pilot:
+        await settle(pilot)
+        assert selected[-1] == account_ids["Acme Logistics"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.query_one("#tabs", TabbedContent).active == "plan"
+        text = screen_text(app)
+        for expected in [
+            "Acme Logistics",
+            "Existing customer (upsell)",
+            "Proposal",
+            "USD 120,000.00",
+            "60%",
+            "USD 72,000.00",
+            "Susan Park",
+            "Cut empty miles with live route optimisation",
+            "Expand from the Midwest pilot to all regions",
+            "COO and VP Operations, on-site in Chicago",
+            "Logistics",
+            "Chicago, IL, USA",
+            "5,400",
+            "Manual route planning wastes 12% of fleet hours",
+            "Peak season (by 2025-10-01)",
+            "Overtime and late deliveries",
+        ]:
+            assert expected in text, expected
+        assert "Competitors          2" in text
+
+
+async def test_people_tab_lists_the_selected_accounts_contacts(app: AcctmapApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.query_one("#people-table", PeopleTable)
+        rows = [[cell.plain for cell in table.get_row_at(row)] for row in range(table.row_count)]
+        dana = ["Dana Whitfield", "CFO", "Economic buyer", "Neutral", "—", "no"]
+        luis = ["Luis Ortega", "VP Operations", "Champion", "Strong supporter", "Dana Whitfield"]
+        priya = ["Priya Nair", "IT Director", "Technical buyer", "Detractor", "Luis Ortega"]
+        assert rows == [dana, [*luis, "yes"], [*priya, "yes"]]
+        text = screen_text(app)
+        for expected in ["Name", "Buying role", "Sentiment", "Reports to", "Met", "Champion"]:
+            assert expected in text, expected
+        assert app.focused is table
+
+
+async def test_moving_the_selection_updates_the_other_tabs(
+    app: AcctmapApp, account_ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down")  # Borealis Health: no details, no contacts
+        await settle(pilot)
+        assert app.main_screen.selected_account_id == account_ids["Borealis Health"]
+        await pilot.press("2")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Borealis Health" in text
+        assert "USD 80,000.00" in text
+        assert "Value proposition    —" in text
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.query_one(PeopleTable).row_count == 0
+        assert "No contacts on this account yet." in screen_text(app)
+
+
+async def test_pipeline_shows_weighted_totals_by_stage_and_won_and_lost(app: AcctmapApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+
+        def row(label: str) -> list[str]:
+            [line] = [line for line in lines if line.strip().startswith(label)]
+            return line.split()[-3:]
+
+        assert row("Prospecting") == ["1", "80,000.00", "8,000.00"]
+        assert row("Early discussions") == ["1", "60,000.00", "15,000.00"]
+        assert row("Proposal") == ["1", "120,000.00", "72,000.00"]
+        assert row("Negotiation") == ["1", "250,000.00", "187,500.00"]  # deleted Ghost excluded
+        assert row("Total") == ["4", "510,000.00", "282,500.00"]
+        assert row("Won") == ["Won", "1", "95,000.00"]
+        assert row("Lost") == ["Lost", "1", "40,000.00"]
+        assert any("Open pipeline (USD)" in line for line in lines)
+
+
+async def test_question_mark_opens_help_listing_the_keys_and_escape_closes_it(
+    app: AcctmapApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for expected in ["Everywhere", "Quit", "Help", "Commands", "Accounts", "Pipeline"]:
+            assert expected in text, expected
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        for close_key in ["question_mark", "q"]:  # q closes help rather than quitting
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press(close_key)
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen)
+            assert app.is_running
+
+
+async def test_help_is_generated_from_every_binding(app: AcctmapApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        listed = {key.description for section in help_screen.sections for key in section.keys}
+        assert [section.title for section in help_screen.sections] == [
+            "Everywhere",
+            "Main screen",
+            "Account list",
+        ]
+        descriptions = [
+            binding.description
+            for _key, binding in [
+                *app.main_screen._bindings,
+                *app._bindings,
+                *app.query_one(AccountTable)._bindings,
+            ]
+            if binding.description and not binding.system
+        ]
+        assert set(descriptions) <= listed
+
+
+async def test_command_palette_jumps_to_an_account(
+    app: AcctmapApp, account_ids: dict[str, int]
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"cobalt")
+        await settle(pilot)
+        assert "Jump to account: Cobalt Mining" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.main_screen.selected_account_id == account_ids["Cobalt Mining"]
+        assert app.query_one(AccountTable).cursor_record_id == account_ids["Cobalt Mining"]
+        await pilot.press("ctrl+p", *"nordic")
+        await settle(pilot)
+        assert "Jump to account: Fjord [Nordic] Energy" in screen_text(app)
+
+
+async def test_command_palette_shows_a_tab(app: AcctmapApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"show tab pipeline")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.query_one("#tabs", TabbedContent).active == "pipeline"
+
+
+async def test_q_quits(app: AcctmapApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+async def test_empty_database_explains_what_to_do(empty_app: AcctmapApp) -> None:
+    async with empty_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "No accounts yet — run `acctmap demo`" in screen_text(empty_app)
+        assert empty_app.main_screen.selected_account_id is None
+        for key in ["2", "3"]:
+            await pilot.press(key)
+            await settle(pilot)
+            assert "Select an account" in screen_text(empty_app)
+        await pilot.press("4")
+        await settle(pilot)
+        assert "No accounts yet, so no pipeline" in screen_text(empty_app)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"jump")
+        await settle(pilot)
+        assert "Jump to account" not in screen_text(empty_app)
+
+
+async def test_everything_fits_at_80x24(app: AcctmapApp) -> None:
+    """The right-most column of every tab and the whole footer are on screen."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for key in ["Open plan", "1 Accounts", "4 Pipeline", "q Quit", "? Help", "^p Commands"]:
+            assert key in footer, key
+        expectations = {"1": "Owner", "2": "Competitors", "3": "Met", "4": "Weighted"}
+        for key, rightmost in expectations.items():
+            await pilot.press(key)
+            await settle(pilot)
+            assert rightmost in screen_text(app), rightmost
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.query_one(PeopleTable).virtual_size.width <= SIZE[0]
+
+
+async def test_a_wide_terminal_shows_names_in_full(app: AcctmapApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert "Dana Whitfi…" in screen_text(app)  # squeezed to fit 80 columns
+        await pilot.resize_terminal(200, 50)
+        await settle(pilot)
+        assert "Dana Whitfield" in screen_text(app)
+
+
+async def test_no_color_marks_the_active_tab_without_colour(
+    database: Database, account_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(database, Settings(user="susan"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        active = app.query_one("#tabs Tab.-active")
+        assert active.rich_style.reverse and active.rich_style.bold
+        assert "Acme Logistics" in screen_text(app)
+
+
+async def test_starts_on_a_demo_database(database: Database) -> None:
+    """The shell on the demo generator's data: every tab shows something real."""
+    summary = generate_demo(database, accounts=25, seed=7, today=date(2025, 6, 1))
+    with database.session() as session:
+        live = list_account_rows(session=session)
+        [forecast] = summarise_pipeline(list_pipeline_deals(session=session))
+    app = make_app(database, Settings(user="susan"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.query_one(AccountTable)
+        assert table.row_count == len(live) == summary.accounts
+        assert live[0].name in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.query_one("#tabs", TabbedContent).active == "plan"
+        assert live[0].name in screen_text(app)
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.query_one(PeopleTable).row_count > 0
+        await pilot.press("4")
+        await settle(pilot)
+        assert f"{forecast.weighted_pipeline:,.2f}" in screen_text(app)

@@ -1,0 +1,50 @@
+"""Snapshots of each tab and the help at 80x24, on the fixture account map.
+
+A snapshot checks layout; the behaviour is asserted in test_app.py. Regenerate
+after an intended change with ``pytest tests/ui/test_snapshots.py --snapshot-update``
+and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+
+from acctmap_tui.app import AcctmapApp
+from tests.ui.helpers import SIZE, settle
+
+
+def after(*keys: str) -> Callable[[Pilot[object]], Awaitable[None]]:
+    """Wait for the database, press ``keys``, and wait again."""
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
+def test_accounts_tab(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after())
+
+
+def test_plan_tab(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after("2"))
+
+
+def test_people_tab(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after("3"))
+
+
+def test_pipeline_tab(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after("4"))
+
+
+def test_help_screen(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after("question_mark"))
+
+
+def test_empty_database(snap_compare, empty_app: AcctmapApp) -> None:
+    assert snap_compare(empty_app, terminal_size=SIZE, run_before=after())

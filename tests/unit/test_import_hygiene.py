@@ -1,0 +1,62 @@
+"""Nothing below the UI imports Textual, and the quick commands do not load it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+LOWER_LAYERS = [
+    "acctmap_tui.data.db",
+    "acctmap_tui.data.models",
+    "acctmap_tui.data.repo",
+    "acctmap_tui.domain.vocabulary",
+    "acctmap_tui.demo",
+    "acctmap_tui.graph",
+    "acctmap_tui.orgchart",
+    "acctmap_tui.interchange",
+    "acctmap_tui.settings",
+    "acctmap_tui.paths",
+    "acctmap_tui.cli",
+]
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint('\\n'.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
+
+
+@pytest.mark.parametrize("module", LOWER_LAYERS)
+def test_lower_layers_do_not_import_textual(module: str) -> None:
+    loaded = _loaded_after(f"import {module}")
+    assert module in loaded
+    assert not {name for name in loaded if name.split(".")[0] == "textual"}
+
+
+def test_version_does_not_load_textual_or_the_database_stack() -> None:
+    loaded = _loaded_after(
+        "import sys\n"
+        "sys.argv = ['acctmap', '--version']\n"
+        "from acctmap_tui.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    assert done.code in (0, None), done.code"
+    )
+    assert "acctmap_tui.cli" in loaded
+    assert "textual" not in loaded
+    assert "sqlalchemy" not in loaded
+
+
+def test_import_linter_contract_holds() -> None:
+    lint_imports = shutil.which("lint-imports", path=os.path.dirname(sys.executable))
+    assert lint_imports, "import-linter is part of the test extras"
+    result = subprocess.run([lint_imports], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "KEPT" in result.stdout
