@@ -8,7 +8,7 @@ from textual.binding import Binding
 
 from acctmap_tui.commands import AccountCommands
 from acctmap_tui.data.db import Database
-from acctmap_tui.data.repo import AccountListRow
+from acctmap_tui.domain.account_map import AccountMapRow
 from acctmap_tui.messages import ShowAccount, ShowTab
 from acctmap_tui.screens.help import HelpScreen, key_sections
 from acctmap_tui.screens.main import MainScreen
@@ -27,6 +27,17 @@ class AcctmapApp(App[None]):
     BINDING_GROUP_TITLE = "Everywhere"
     COMMANDS = App.COMMANDS | {AccountCommands}
     BINDINGS = [
+        # Priority, so focus moves before the next key is routed: text typed (or
+        # arriving in one SSH packet) right after Tab lands in the next field.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="focus-next"),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="focus-previous",
+        ),
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
         # Textual adds ctrl+p itself when no binding names the action; naming it
@@ -60,16 +71,23 @@ class AcctmapApp(App[None]):
         return self._main_screen
 
     @property
-    def account_rows(self) -> list[AccountListRow]:
+    def account_rows(self) -> list[AccountMapRow]:
         """The accounts the account list holds (empty until it has loaded)."""
         return self.main_screen.account_rows if self._main_screen is not None else []
 
     def action_help(self) -> None:
-        """Show every key that works on the main screen where the user is now."""
+        """Show every key that works where the user is now (main screen or a dialog)."""
         if isinstance(self.screen, HelpScreen):
             return
-        bindings = self.main_screen.active_bindings.values()
+        bindings = self.screen.active_bindings.values()
         self.push_screen(HelpScreen(key_sections(bindings, self.get_key_display)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # q quits from the main screen only: in a form or dialog it would throw away
+        # what the user was typing (Esc closes those, asking first when needed).
+        if action == "quit":
+            return self.screen is self._main_screen
+        return True
 
     @on(ShowAccount)
     def _show_account(self, message: ShowAccount) -> None:

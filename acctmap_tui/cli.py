@@ -323,6 +323,95 @@ def _print_rows(rows: list[AccountMapRow], output: OutputFormat) -> None:
         console.print(map_as_table(rows, width))
 
 
+class ForecastGrouping(StrEnum):
+    STAGE = "stage"
+    OWNER = "owner"
+    TIER = "tier"
+
+
+class ForecastFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@app.command()
+def forecast(
+    ctx: typer.Context,
+    db: DbOption = None,
+    by: Annotated[ForecastGrouping, typer.Option("--by", help="Group the pipeline by.")] = (
+        ForecastGrouping.STAGE
+    ),
+    output: Annotated[ForecastFormat, typer.Option("--format")] = ForecastFormat.TABLE,
+) -> None:
+    """The weighted pipeline (sum of expected value) by stage, owner or tier; won and lost."""
+    from acctmap_tui.domain.forecast import summarise
+    from acctmap_tui.interchange.forecast import forecast_as_json, forecast_as_table
+
+    summaries = summarise(_ranked_rows(_chosen_db(ctx, db)), by.value)
+    if output is ForecastFormat.JSON:
+        typer.echo(forecast_as_json(summaries))
+        return
+    _print_wide(forecast_as_table(summaries, ascii_only=not _stdout_is_utf8()))
+
+
+def _print_wide(renderable: object) -> None:
+    """Print for a terminal at its width; to a pipe or file, never cut."""
+    from rich.console import Console
+
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=10_000)
+    console.print(renderable)
+
+
+@app.command()
+def deleted(ctx: typer.Context, db: DbOption = None) -> None:
+    """Deleted accounts, most recent first: what `acctmap undelete` can bring back."""
+    from acctmap_tui.data.account_store import list_deleted_accounts
+
+    database = _open(_chosen_db(ctx, db))
+    try:
+        with database.session() as session:
+            accounts = list_deleted_accounts(session=session)
+    finally:
+        database.close()
+    if not accounts:
+        typer.echo("No deleted accounts.")
+        return
+    for account in accounts:
+        when = account.deleted_at.strftime("%Y-%m-%d %H:%M UTC") if account.deleted_at else ""
+        typer.echo(f"{when}  {account.name}")
+
+
+@app.command()
+def undelete(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The deleted account's name (any case).")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Bring back a deleted account with everything it held."""
+    from acctmap_tui.data.account_store import find_account_by_name, restore_account
+
+    database = _open(_chosen_db(ctx, db))
+    try:
+        with database.session() as session:
+            account = find_account_by_name(name, session=session, include_deleted=True)
+            if account is None or account.id is None:
+                fail(f"no account named {name!r}; `acctmap deleted` lists deleted accounts")
+            if account.deleted_at is None:
+                fail(f"{account.name!r} is not deleted")
+            restore_account(
+                account.id, session=session, user=_settings(_chosen_user(ctx, user)).user
+            )
+            session.commit()
+    except AcctmapError as error:
+        fail(str(error))
+    finally:
+        database.close()
+    typer.echo(f"Restored {account.name}")
+
+
 def main() -> None:
     """Console entry point: a database failure that escaped a command becomes one line."""
     try:

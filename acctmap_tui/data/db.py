@@ -14,20 +14,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlmodel import Session
 
 from acctmap_tui import paths
 from acctmap_tui.data import models  # noqa: F401  (registers every table on the metadata)
 from acctmap_tui.errors import DatabaseError
 from acctmap_tui.settings import ENV_DB
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+SCHEMA_HEAD = "0002"
+"""The newest migration this build ships (a test keeps it equal to Alembic's head).
+
+Knowing it without loading Alembic lets an up-to-date database open without
+importing the migration machinery at all, which keeps start-up fast.
+"""
 
 BUSY_TIMEOUT_MS = 5000
 """How long a write waits for another process's transaction before giving up."""
@@ -214,7 +219,14 @@ def _prepare_sqlite_file(path: Path, busy_timeout_ms: int) -> None:
         f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=busy_timeout_ms / 1000
     )
     try:
-        probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        # Refuse a newer schema here, before the engine's pragmas (WAL) touch the file.
+        stamped = probe.execute(
+            "SELECT name FROM sqlite_master WHERE name = 'alembic_version'"
+        ).fetchone()
+        if stamped:
+            (revision,) = probe.execute("SELECT version_num FROM alembic_version").fetchone()
+            if revision != SCHEMA_HEAD and not _is_known_revision(revision):
+                raise DatabaseError(_newer_schema_message(path.name, revision))
     except sqlite3.DatabaseError as error:
         raise DatabaseError(_explain_sqlite_error(path, error)) from None
     finally:
@@ -266,20 +278,36 @@ def reset_id_sequences(connection: sa.Connection) -> None:
 
 def alembic_config() -> Config:
     """The migration configuration, pointing at the scripts shipped in the package."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
+def _current_revision(connection: sa.Connection) -> str | None:
+    """The schema revision stamped in the database, read without Alembic."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def _schema_state(connection: sa.Connection) -> SchemaState:
-    script = ScriptDirectory.from_config(alembic_config())
-    head = script.get_current_head()
-    assert head is not None, "the package ships no migrations"
-    context = MigrationContext.configure(connection)
-    return SchemaState(current=context.get_current_revision(), head=head)
+    return SchemaState(current=_current_revision(connection), head=SCHEMA_HEAD)
+
+
+def _newer_schema_message(name: str, revision: str) -> str:
+    return (
+        f"database {name} was written by a newer acctmap (schema {revision}, this "
+        f"version knows up to {SCHEMA_HEAD}); upgrade acctmap to open it. "
+        "The file was left unchanged"
+    )
 
 
 def _is_known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
     script = ScriptDirectory.from_config(alembic_config())
     try:
         return script.get_revision(revision) is not None
@@ -294,15 +322,11 @@ def _has_tables(connection: sa.Connection) -> bool:
 def _migrate(database: Database) -> None:
     with database.engine.connect() as connection:
         state = _schema_state(connection)
+        if state.is_current:
+            return
         has_tables = _has_tables(connection)
-    if state.is_current:
-        return
     if state.current is not None and not _is_known_revision(state.current):
-        raise DatabaseError(
-            f"database {database.name} was written by a newer acctmap (schema "
-            f"{state.current}, this version knows up to {state.head}); upgrade acctmap "
-            "to open it. The file was left unchanged"
-        )
+        raise DatabaseError(_newer_schema_message(database.name, state.current))
     if state.current is None and has_tables:
         raise DatabaseError(
             f"database {database.name} holds tables that are not acctmap's; left unchanged"
@@ -314,6 +338,8 @@ def _migrate(database: Database) -> None:
 
 def upgrade(database: Database, revision: str = "head") -> None:
     """Run the migrations up to ``revision`` in one transaction where the engine allows."""
+    from alembic import command
+
     config = alembic_config()
     sqlite = database.engine.url.get_backend_name() == "sqlite"
     with database.engine.connect() as connection:

@@ -21,7 +21,8 @@ from acctmap_tui.domain.scoring import ScoringConfig
 KEY_CONTACTS_PER_ACCOUNT = 2
 
 
-def _key_contacts(session: Session) -> dict[int, list[str]]:
+def load_key_contacts(*, session: Session) -> dict[int, list[str]]:
+    """Per account, its most influential current contacts as "Name, Title"."""
     ranked = (
         sa.select(
             Contact.account_id,
@@ -43,7 +44,7 @@ def _key_contacts(session: Session) -> dict[int, list[str]]:
         .order_by(ranked.c.account_id, ranked.c.position)
     )
     contacts: dict[int, list[str]] = defaultdict(list)
-    for account_id, name, title in session.execute(statement):
+    for account_id, name, title in session.connection().execute(statement):
         contacts[account_id].append(f"{name}, {title}" if title else name)
     return contacts
 
@@ -73,76 +74,65 @@ def _open_actions(session: Session, today: date) -> dict[int, tuple[str, date | 
     ).where(ranked.c.position == 1)
     return {
         account_id: (description, due_on, int(overdue or 0))
-        for account_id, description, due_on, overdue in session.execute(statement)
+        for account_id, description, due_on, overdue in session.connection().execute(statement)
     }
 
 
-def load_account_map_rows(*, session: Session, today: date) -> list[AccountMapRow]:
-    """Every live account as an unranked :class:`AccountMapRow`."""
-    fit_columns = [getattr(Account, name) for name in FIT_CRITERIA]
+_MAP_SOURCES = {
+    "id": Account.id,
+    "name": Account.name,
+    "target_type": Account.target_type,
+    "stage": Account.stage,
+    "owner": TeamMember.name,
+    "owner_username": TeamMember.username,
+    "currency": Account.currency,
+    "revenue_potential": Account.revenue_potential,
+    "win_probability": Account.win_probability,
+    "ideal_first_meeting": Account.ideal_first_meeting,
+    "value_proposition": Account.value_proposition,
+    "strategy": Account.strategy,
+    "industry": Account.industry,
+    "last_reviewed_at": Account.last_reviewed_at,
+    "closed_amount": Account.closed_amount,
+}
+"""AccountMapRow fields read straight from the account and its owner."""
+_MAP_COLUMNS = tuple(_MAP_SOURCES)
+
+
+def load_account_map_rows(
+    *, session: Session, today: date, with_key_contacts: bool = True
+) -> list[AccountMapRow]:
+    """Every live account as an unranked :class:`AccountMapRow`.
+
+    ``with_key_contacts=False`` skips the costliest query (it sorts every contact),
+    so the table can paint first and take the contacts from
+    :func:`load_key_contacts` a moment later.
+    """
     statement = (
         sa.select(
-            Account.id,
-            Account.name,
-            Account.target_type,
-            Account.stage,
-            TeamMember.name,
-            TeamMember.username,
-            Account.currency,
-            Account.revenue_potential,
-            Account.win_probability,
-            Account.ideal_first_meeting,
-            Account.value_proposition,
-            Account.strategy,
-            Account.industry,
-            Account.last_reviewed_at,
-            *fit_columns,
+            *(_MAP_SOURCES[name] for name in _MAP_COLUMNS),
+            *(getattr(Account, name) for name in FIT_CRITERIA),
         )
         .join(TeamMember, Account.owner_id == TeamMember.id, isouter=True)
         .where(Account.deleted_at.is_(None))
     )
-    contacts = _key_contacts(session)
+    contacts = load_key_contacts(session=session) if with_key_contacts else {}
     actions = _open_actions(session, today)
+    # Core execution: plain tuples, none of the ORM's per-row bookkeeping.
     rows = []
-    for record in session.execute(statement):
-        (
-            account_id,
-            name,
-            target_type,
-            stage,
-            owner,
-            username,
-            currency,
-            revenue,
-            probability,
-            first_meeting,
-            proposition,
-            strategy,
-            industry,
-            reviewed,
-        ) = record[:14]
-        action, due, overdue = actions.get(account_id, (None, None, 0))
+    fit_slice = slice(len(_MAP_COLUMNS), None)
+    no_action = (None, None, 0)
+    for record in session.connection().execute(statement):
+        fields = dict(zip(_MAP_COLUMNS, record, strict=False))
+        action, due, overdue = actions.get(record[0], no_action)
         rows.append(
             AccountMapRow(
-                id=account_id,
-                name=name,
-                target_type=target_type,
-                stage=stage,
-                owner=owner,
-                owner_username=username,
-                currency=currency,
-                revenue_potential=revenue,
-                win_probability=probability,
-                key_contacts=tuple(contacts.get(account_id, ())),
-                ideal_first_meeting=first_meeting,
-                value_proposition=proposition,
-                strategy=strategy,
-                industry=industry,
+                **fields,
+                key_contacts=tuple(contacts.get(record[0], ())),
                 next_action=action,
                 next_action_due=due,
                 overdue_actions=overdue,
-                last_reviewed_at=reviewed,
-                fit=dict(zip(FIT_CRITERIA, record[14:], strict=True)),
+                fit=dict(zip(FIT_CRITERIA, record[fit_slice], strict=True)),
             )
         )
     return rows

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,40 +20,7 @@ from acctmap_tui.data.models import (
     TeamMember,
 )
 from acctmap_tui.data.types import utc_now
-from acctmap_tui.domain.forecast import PipelineDeal
-from acctmap_tui.domain.vocabulary import BuyingRole, Sentiment, Stage, TargetType
-
-
-@dataclass(frozen=True)
-class AccountListRow:
-    """What the account list shows of one account, fetched in one query."""
-
-    id: int
-    name: str
-    stage: Stage
-    target_type: TargetType
-    owner: str | None
-    revenue_potential: Decimal | None
-    win_probability: float | None
-
-
-def list_account_rows(*, session: Session) -> list[AccountListRow]:
-    """Live (not deleted) accounts with their owner's name, by name."""
-    statement = (
-        select(
-            Account.id,
-            Account.name,
-            Account.stage,
-            Account.target_type,
-            TeamMember.name,
-            Account.revenue_potential,
-            Account.win_probability,
-        )
-        .join(TeamMember, Account.owner_id == TeamMember.id, isouter=True)
-        .where(Account.deleted_at.is_(None))
-        .order_by(Account.name_key)
-    )
-    return [AccountListRow(*row) for row in session.exec(statement)]
+from acctmap_tui.domain.vocabulary import BuyingRole, Sentiment
 
 
 def get_account(account_id: int, *, session: Session) -> Account | None:
@@ -159,15 +125,3 @@ def list_contact_rows(account_id: int, *, session: Session) -> list[ContactRow]:
         .order_by(Contact.name, Contact.id)
     )
     return [ContactRow(*row) for row in session.exec(statement)]
-
-
-def list_pipeline_deals(*, session: Session) -> list[PipelineDeal]:
-    """The forecast's input: stage and amounts of every live account."""
-    statement = select(
-        Account.stage,
-        Account.currency,
-        Account.revenue_potential,
-        Account.win_probability,
-        Account.closed_amount,
-    ).where(Account.deleted_at.is_(None))
-    return [PipelineDeal(*row) for row in session.exec(statement)]

@@ -8,8 +8,8 @@ here is plain Python over a list, fast enough for 10,000 accounts per keystroke.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,9 +22,14 @@ STALE_AFTER_DAYS = 90
 """The map is reviewed at least quarterly; older reviews are flagged stale."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class AccountMapRow:
-    """One account as the map shows it, with its computed prioritisation."""
+    """One account as the map shows it, with its computed prioritisation.
+
+    Mutable so ranking and late-arriving key contacts fill rows in place: copying
+    10,000 rows for each step would cost more than the queries that built them.
+    Compared by identity; the ``id`` is the account's.
+    """
 
     id: int
     name: str
@@ -45,6 +50,8 @@ class AccountMapRow:
     next_action_due: date | None
     overdue_actions: int
     last_reviewed_at: datetime | None
+    closed_amount: Decimal | None = None
+    """The amount won or lost, for accounts in a closed stage."""
     fit: dict[str, int | None] = field(default_factory=dict)
     score: AccountScore | None = None
     stale: bool = False
@@ -73,6 +80,13 @@ def is_stale(
     return (today - last_reviewed_at.date()).days > stale_after_days
 
 
+def set_key_contacts(rows: Iterable[AccountMapRow], contacts: Mapping[int, Sequence[str]]) -> None:
+    """Fill in key contacts that arrived after the first paint, keeping filters right."""
+    for row in rows:
+        row.key_contacts = tuple(contacts.get(row.id, ()))
+        row.search_text = _search_text(row)
+
+
 def _search_text(row: AccountMapRow) -> str:
     parts = [
         row.name,
@@ -91,7 +105,7 @@ def rank_rows(
     config: ScoringConfig | None = None,
     stale_after_days: int = STALE_AFTER_DAYS,
 ) -> list[AccountMapRow]:
-    """Score every row against all the others, flag staleness, ordered by rank."""
+    """Score every row against all the others and flag staleness, in place; ordered by rank."""
     materialised = list(rows)
     scores = score_accounts(
         (
@@ -100,32 +114,33 @@ def rank_rows(
         ),
         config,
     )
-    ranked = [
-        replace(
-            row,
-            score=scores[row.id],
-            stale=is_stale(row.last_reviewed_at, today, stale_after_days),
-            search_text=row.search_text or _search_text(row),
-        )
-        for row in materialised
-    ]
-    ranked.sort(key=lambda row: row.score.rank if row.score else 0)
+    for row in materialised:
+        row.score = scores[row.id]
+        row.stale = is_stale(row.last_reviewed_at, today, stale_after_days)
+        row.search_text = _search_text(row)
+    ranked = sorted(materialised, key=lambda row: row.score.rank if row.score else 0)
     return ranked
 
 
-def fuzzy_pattern(text: str) -> re.Pattern[str] | None:
-    """A pattern matching the typed characters in order, with anything between them.
+def _subsequence(word: str) -> str:
+    r"""``abc`` as ``a[^\nb]*b[^\nc]*c``: each character's first later occurrence.
 
-    Spaces split the text into words that must all match, in any order of fields;
-    ``None`` for an empty filter.
+    Negated classes cannot backtrack into the wrong character, and no character may
+    cross a newline, so the characters fall within one field (name, a contact, …).
     """
-    words = text.casefold().split()
-    if not words:
-        return None
-    lookaheads = "".join(
-        "(?=.*?" + ".*?".join(re.escape(char) for char in word) + ")" for word in words
-    )
-    return re.compile(lookaheads, re.DOTALL)
+    pattern = re.escape(word[0])
+    for char in word[1:]:
+        pattern += f"[^\\n{re.escape(char)}]*{re.escape(char)}"
+    return pattern
+
+
+def fuzzy_patterns(text: str) -> list[re.Pattern[str]]:
+    """One pattern per typed word; a row matches when every pattern is found.
+
+    Each word's characters must appear in order within one field, with anything
+    between them; the words may match different fields, in any order.
+    """
+    return [re.compile(_subsequence(word)) for word in text.casefold().split()]
 
 
 @dataclass(frozen=True)
@@ -165,7 +180,7 @@ class MapFilter:
 
     def apply(self, rows: Sequence[AccountMapRow]) -> list[AccountMapRow]:
         """The rows that pass every part of the filter, in their given order."""
-        pattern = fuzzy_pattern(self.text)
+        patterns = fuzzy_patterns(self.text)
         checks: list[Callable[[AccountMapRow], bool]] = []
         for owner in (self.mine_user, self.owner_name):
             if owner is not None:
@@ -180,9 +195,8 @@ class MapFilter:
             checks.append(lambda r: r.stale)
         if self.overdue_only:
             checks.append(lambda r: r.overdue_actions > 0)
-        if pattern is not None:
-            search = pattern.search
-            checks.append(lambda r: search(r.search_text) is not None)
+        for pattern in patterns:
+            checks.append(lambda r, search=pattern.search: search(r.search_text) is not None)
         if not checks:
             return list(rows)
         return [row for row in rows if all(check(row) for check in checks)]

@@ -99,10 +99,17 @@ def expected_value(revenue_potential: Decimal | None, win_probability: float | N
 
 def fit_score(scores: Mapping[str, int | None], weights: Mapping[str, float]) -> float:
     """The weighted fit of the six criteria, 0-100."""
-    total_weight = sum(weights.get(name, 0.0) for name in FIT_LABELS)
+    return _weighted_fit(scores, [(name, weights.get(name, 0.0)) for name in FIT_LABELS])
+
+
+def _weighted_fit(scores: Mapping[str, int | None], weights: list[tuple[str, float]]) -> float:
+    total_weight = 0.0
+    weighted = 0.0
+    for name, weight in weights:
+        total_weight += weight
+        weighted += weight * (scores.get(name) or 0)
     if total_weight == 0:
         return 0.0
-    weighted = sum(weights.get(name, 0.0) * (scores.get(name) or 0) for name in FIT_LABELS)
     return round(100 * weighted / (total_weight * MAX_CRITERION_SCORE), 2)
 
 
@@ -138,7 +145,8 @@ def score_accounts(
     config = config or ScoringConfig()
     inputs = list(accounts)
     values = [expected_value(a.revenue_potential, a.win_probability) for a in inputs]
-    fits = [fit_score(a.fit, config.fit_weights) for a in inputs]
+    weights = [(name, config.fit_weights.get(name, 0.0)) for name in FIT_LABELS]
+    fits = [_weighted_fit(a.fit, weights) for a in inputs]
     percentiles = _value_percentiles(values) if inputs else []
     priorities = [
         round(100 * (config.value_weight * pct + (1 - config.value_weight) * fit / 100), 2)

@@ -50,16 +50,17 @@ def key_sections(
         shown = key_display(binding)
         if shown not in keys:
             keys.append(shown)
-    sections = [
+    # Widest scope first: the app (no ancestors), then the screen, then inward.
+    nodes = sorted(by_node, key=lambda node: len(getattr(node, "ancestors", ())))
+    return [
         KeySection(
             title=getattr(node, "BINDING_GROUP_TITLE", None) or type(node).__name__,
             keys=tuple(
-                KeyHelp(" ".join(keys), description) for keys, description in actions.values()
+                KeyHelp(" ".join(keys), description) for keys, description in by_node[node].values()
             ),
         )
-        for node, actions in by_node.items()
+        for node in nodes
     ]
-    return sections[::-1]
 
 
 def keys_table(sections: list[KeySection]) -> Table:

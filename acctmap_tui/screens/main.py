@@ -11,10 +11,10 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from acctmap_tui.data.db import Database
-from acctmap_tui.data.repo import AccountListRow
+from acctmap_tui.domain.account_map import AccountMapRow
 from acctmap_tui.messages import AccountSelected, TabId
 from acctmap_tui.settings import Settings
-from acctmap_tui.widgets.account_list import AccountList
+from acctmap_tui.widgets.account_map_view import AccountMapView, ShownAccounts
 from acctmap_tui.widgets.people_view import PeopleView
 from acctmap_tui.widgets.pipeline_view import PipelineView
 from acctmap_tui.widgets.plan_view import PlanView
@@ -37,7 +37,8 @@ class MainScreen(Screen[None]):
 
     BINDING_GROUP_TITLE = "Main screen"
     BINDINGS = [
-        Binding(str(number), f"show_tab('{tab}')", title, id=f"show-{tab}")
+        # The tab labels carry their keys ("1 Accounts"), so the footer leaves them out.
+        Binding(str(number), f"show_tab('{tab}')", title, show=False, id=f"show-{tab}")
         for number, (tab, title) in enumerate(TAB_TITLES.items(), start=1)
     ]
 
@@ -52,25 +53,23 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="accounts", id="tabs"):
-            with TabPane(TAB_TITLES["accounts"], id="accounts"):
-                yield AccountList(self._database, id="account-list")
-            with TabPane(TAB_TITLES["plan"], id="plan"):
+            with TabPane(f"1 {TAB_TITLES['accounts']}", id="accounts"):
+                yield AccountMapView(self._database, self._settings, id="account-map")
+            with TabPane(f"2 {TAB_TITLES['plan']}", id="plan"):
                 yield PlanView(self._database, id="plan-view")
-            with TabPane(TAB_TITLES["people"], id="people"):
+            with TabPane(f"3 {TAB_TITLES['people']}", id="people"):
                 yield PeopleView(self._database, id="people-view")
-            with TabPane(TAB_TITLES["pipeline"], id="pipeline"):
-                yield PipelineView(
-                    self._database, ascii_only=self._settings.ascii_only, id="pipeline-view"
-                )
+            with TabPane(f"4 {TAB_TITLES['pipeline']}", id="pipeline"):
+                yield PipelineView(ascii_only=self._settings.ascii_only, id="pipeline-view")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#account-table").focus()
 
     @property
-    def account_rows(self) -> list[AccountListRow]:
-        """The accounts the list holds, for the command palette."""
-        return self.query_one(AccountList).rows
+    def account_rows(self) -> list[AccountMapRow]:
+        """Every live account, ranked, for the command palette."""
+        return self.query_one(AccountMapView).rows
 
     @property
     def active_tab(self) -> str:
@@ -82,7 +81,7 @@ class MainScreen(Screen[None]):
 
     def show_account(self, account_id: int, tab: TabId | None = None) -> None:
         """Select an account (moving the list's cursor to it) and optionally switch tab."""
-        if self.query_one(AccountList).select_account(account_id):
+        if self.query_one(AccountMapView).select_account(account_id):
             self.selected_account_id = account_id
         if tab is not None:
             self.action_show_tab(tab)
@@ -108,12 +107,27 @@ class MainScreen(Screen[None]):
             case "people":
                 self.query_one(PeopleView).account_id = self.selected_account_id
             case "pipeline":
-                self.query_one(PipelineView).reload()
+                self._update_pipeline()
+
+    @on(ShownAccounts)
+    def _shown_accounts_changed(self, message: ShownAccounts) -> None:
+        if self.active_tab == "pipeline":
+            self._update_pipeline()
+
+    def _update_pipeline(self) -> None:
+        """The forecast covers exactly the accounts the account table shows."""
+        accounts = self.query_one(AccountMapView)
+        self.query_one(PipelineView).show_rows(
+            accounts.shown_rows,
+            total_accounts=len(accounts.rows),
+            filter_label=accounts.filter_label,
+        )
 
     def _focus_pane(self, pane: TabPane) -> None:
         """Focus the tab's content so the arrow keys work without a Tab press first."""
-        for widget in pane.walk_children(Widget):
-            if widget.focusable and widget.display:
-                widget.focus()
-                return
+        candidates = [w for w in pane.walk_children(Widget) if w.focusable and w.display]
+        preferred = [w for w in candidates if w.has_class("primary-focus")]
+        for widget in preferred or candidates:
+            widget.focus()
+            return
         self.set_focus(None)

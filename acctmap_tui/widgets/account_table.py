@@ -65,6 +65,8 @@ def fit_cell(text: str, width: int, *, right: bool = False) -> str:
 class AccountTable(ScrollView, can_focus=True):
     """The ranked, filtered, sorted account map; the cursor row is the selected account."""
 
+    BINDING_GROUP_TITLE = "Account table"
+
     COMPONENT_CLASSES = {
         "account-table--header",
         "account-table--header-sorted",
@@ -82,7 +84,7 @@ class AccountTable(ScrollView, can_focus=True):
         Binding("end", "edge(1)", "Last", show=False),
         Binding("left", "scroll_columns(-1)", "Columns left", show=False),
         Binding("right", "scroll_columns(1)", "Columns right", show=False),
-        Binding("enter", "select", "Open plan", id="account-table.open"),
+        Binding("enter", "select", "Edit", show=False, id="account-table.edit"),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True, init=False)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from acctmap_tui.domain import values
+
 EMPTY = "—"
 """Shown for a value nobody has entered, so a blank is never mistaken for a zero."""
 
@@ -19,23 +21,14 @@ def text_or_empty(value: object) -> str:
     return text or EMPTY
 
 
-def format_amount(amount: Decimal | None) -> str:
-    """An amount with thousands separators and cents: ``1,250,000.00``."""
-    return EMPTY if amount is None else f"{amount:,.2f}"
-
-
 def format_money(amount: Decimal | None, currency: str) -> str:
-    """An amount with its currency code first: ``USD 1,250,000.00``."""
-    return EMPTY if amount is None else f"{currency} {format_amount(amount)}"
+    """Money as everywhere in acctmap (``$1,250,000``), or :data:`EMPTY`."""
+    return EMPTY if amount is None else values.format_money(amount, currency)
 
 
 def format_percent(fraction: float | None) -> str:
-    """A 0..1 fraction as a percentage with at most one decimal: ``35%``, ``12.5%``."""
-    if fraction is None:
-        return EMPTY
-    percent = Decimal(str(fraction)) * 100
-    text = f"{percent:.1f}".removesuffix(".0")
-    return f"{text}%"
+    """A 0..1 fraction as a percentage (``35%``, ``12.5%``), or :data:`EMPTY`."""
+    return EMPTY if fraction is None else values.format_probability(fraction)
 
 
 def format_count(count: int | None) -> str:

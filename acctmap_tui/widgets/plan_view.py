@@ -14,7 +14,7 @@ from textual.worker import get_current_worker
 
 from acctmap_tui.data.db import Database
 from acctmap_tui.data.repo import AccountDetails, get_account_details
-from acctmap_tui.domain.forecast import expected_value
+from acctmap_tui.domain.scoring import expected_value
 from acctmap_tui.widgets.formatting import (
     EMPTY,
     format_count,

@@ -11,14 +11,16 @@ from textual.widgets import TabbedContent
 
 from acctmap_tui.app import AcctmapApp, make_app
 from acctmap_tui.data.db import Database
-from acctmap_tui.data.repo import list_account_rows, list_pipeline_deals
+from acctmap_tui.data.map_queries import load_account_map_rows
 from acctmap_tui.demo import generate_demo
-from acctmap_tui.domain.forecast import summarise_pipeline
+from acctmap_tui.domain.account_map import rank_rows
+from acctmap_tui.domain.forecast import summarise
+from acctmap_tui.domain.values import format_money
 from acctmap_tui.messages import AccountSelected
 from acctmap_tui.screens.help import HelpScreen
 from acctmap_tui.screens.main import MainScreen
 from acctmap_tui.settings import Settings
-from acctmap_tui.widgets.account_list import AccountTable
+from acctmap_tui.widgets.account_table import AccountTable
 from acctmap_tui.widgets.people_view import PeopleTable
 from tests.ui.helpers import SIZE, screen_text, settle
 
@@ -36,8 +38,7 @@ async def test_starts_at_80x24_and_lists_the_accounts_in_the_database(app: Acctm
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.query_one("#account-table", AccountTable)
-        assert table.row_count == len(LIVE_ACCOUNTS)
-        assert [table.get_row_at(row)[0].plain for row in range(table.row_count)] == LIVE_ACCOUNTS
+        assert sorted(row.name for row in table.rows) == LIVE_ACCOUNTS
         text = screen_text(app)
         for name in LIVE_ACCOUNTS:  # brackets shown as typed, not read as markup
             assert name in text
@@ -66,7 +67,7 @@ async def test_number_keys_switch_tabs(app: AcctmapApp) -> None:
             assert tabs.active == tab
 
 
-async def test_enter_opens_the_plan_of_the_highlighted_account(
+async def test_the_plan_tab_shows_the_highlighted_account(
     app: AcctmapApp, account_ids: dict[str, int]
 ) -> None:
     selected: list[int | None] = []
@@ -77,8 +78,11 @@ async def test_enter_opens_the_plan_of_the_highlighted_account(
 
     async with app.run_test(size=SIZE, message_hook=record) as pilot:
         await settle(pilot)
+        assert selected[-1] == app.query_one(AccountTable).rows[0].id  # the top-ranked
+        app.main_screen.show_account(account_ids["Acme Logistics"])
+        await settle(pilot)
         assert selected[-1] == account_ids["Acme Logistics"]
-        await pilot.press("enter")
+        await pilot.press("2")
         await settle(pilot)
         assert app.query_one("#tabs", TabbedContent).active == "plan"
         text = screen_text(app)
@@ -86,9 +90,9 @@ async def test_enter_opens_the_plan_of_the_highlighted_account(
             "Acme Logistics",
             "Existing customer (upsell)",
             "Proposal",
-            "USD 120,000.00",
+            "$120,000",
             "60%",
-            "USD 72,000.00",
+            "$72,000",
             "Susan Park",
             "Cut empty miles with live route optimisation",
             "Expand from the Midwest pilot to all regions",
@@ -104,9 +108,12 @@ async def test_enter_opens_the_plan_of_the_highlighted_account(
         assert "Competitors          2" in text
 
 
-async def test_people_tab_lists_the_selected_accounts_contacts(app: AcctmapApp) -> None:
+async def test_people_tab_lists_the_selected_accounts_contacts(
+    app: AcctmapApp, account_ids: dict[str, int]
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        app.main_screen.show_account(account_ids["Acme Logistics"])
         await pilot.press("3")
         await settle(pilot)
         table = app.query_one("#people-table", PeopleTable)
@@ -126,14 +133,18 @@ async def test_moving_the_selection_updates_the_other_tabs(
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("down")  # Borealis Health: no details, no contacts
+        table = app.query_one(AccountTable)
+        await pilot.press("down")
+        await settle(pilot)
+        assert app.main_screen.selected_account_id == table.rows[1].id
+        app.main_screen.show_account(account_ids["Borealis Health"])  # no details, no contacts
         await settle(pilot)
         assert app.main_screen.selected_account_id == account_ids["Borealis Health"]
         await pilot.press("2")
         await settle(pilot)
         text = screen_text(app)
         assert "Borealis Health" in text
-        assert "USD 80,000.00" in text
+        assert "$80,000" in text
         assert "Value proposition    —" in text
         await pilot.press("3")
         await settle(pilot)
@@ -149,17 +160,17 @@ async def test_pipeline_shows_weighted_totals_by_stage_and_won_and_lost(app: Acc
         lines = screen_text(app).splitlines()
 
         def row(label: str) -> list[str]:
-            [line] = [line for line in lines if line.strip().startswith(label)]
+            line = next(line for line in lines if line.strip().startswith(label))  # the table
             return line.split()[-3:]
 
-        assert row("Prospecting") == ["1", "80,000.00", "8,000.00"]
-        assert row("Early discussions") == ["1", "60,000.00", "15,000.00"]
-        assert row("Proposal") == ["1", "120,000.00", "72,000.00"]
-        assert row("Negotiation") == ["1", "250,000.00", "187,500.00"]  # deleted Ghost excluded
-        assert row("Total") == ["4", "510,000.00", "282,500.00"]
-        assert row("Won") == ["Won", "1", "95,000.00"]
-        assert row("Lost") == ["Lost", "1", "40,000.00"]
-        assert any("Open pipeline (USD)" in line for line in lines)
+        assert row("Prospecting") == ["1", "$80,000", "$8,000"]
+        assert row("Early discussions") == ["1", "$60,000", "$15,000"]
+        assert row("Proposal") == ["1", "$120,000", "$72,000"]
+        assert row("Negotiation") == ["1", "$250,000", "$187,500"]  # deleted Ghost excluded
+        assert row("Total") == ["4", "$510,000", "$282,500"]
+        assert "Won: 1 account, $95,000   Lost: 1 account, $40,000" in "\n".join(lines)
+        assert any("Open pipeline by stage (USD)" in line for line in lines)
+        assert any(line.strip().startswith("all 6 accounts") for line in lines)
 
 
 async def test_question_mark_opens_help_listing_the_keys_and_escape_closes_it(
@@ -197,7 +208,8 @@ async def test_help_is_generated_from_every_binding(app: AcctmapApp) -> None:
         assert [section.title for section in help_screen.sections] == [
             "Everywhere",
             "Main screen",
-            "Account list",
+            "Accounts",
+            "Account table",
         ]
         descriptions = [
             binding.description
@@ -205,8 +217,13 @@ async def test_help_is_generated_from_every_binding(app: AcctmapApp) -> None:
                 *app.main_screen._bindings,
                 *app._bindings,
                 *app.query_one(AccountTable)._bindings,
+                *app.query_one("#account-map")._bindings,
             ]
-            if binding.description and not binding.system
+            # "Back to the table" only works while typing in the filter box; the
+            # screen's own Tab bindings give way to the app's priority ones.
+            if binding.description
+            and not binding.system
+            and binding.action not in ("leave_filter", "app.focus_next", "app.focus_previous")
         ]
         assert set(descriptions) <= listed
 
@@ -226,7 +243,7 @@ async def test_command_palette_jumps_to_an_account(
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert app.main_screen.selected_account_id == account_ids["Cobalt Mining"]
-        assert app.query_one(AccountTable).cursor_record_id == account_ids["Cobalt Mining"]
+        assert app.query_one(AccountTable).cursor_account_id == account_ids["Cobalt Mining"]
         await pilot.press("ctrl+p", *"nordic")
         await settle(pilot)
         assert "Jump to account: Fjord [Nordic] Energy" in screen_text(app)
@@ -255,7 +272,9 @@ async def test_q_quits(app: AcctmapApp) -> None:
 async def test_empty_database_explains_what_to_do(empty_app: AcctmapApp) -> None:
     async with empty_app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "No accounts yet — run `acctmap demo`" in screen_text(empty_app)
+        assert "No accounts yet — press n to add one, or run `acctmap demo`" in screen_text(
+            empty_app
+        )
         assert empty_app.main_screen.selected_account_id is None
         for key in ["2", "3"]:
             await pilot.press(key)
@@ -263,7 +282,7 @@ async def test_empty_database_explains_what_to_do(empty_app: AcctmapApp) -> None
             assert "Select an account" in screen_text(empty_app)
         await pilot.press("4")
         await settle(pilot)
-        assert "No accounts yet, so no pipeline" in screen_text(empty_app)
+        assert "No accounts yet — run `acctmap demo`" in screen_text(empty_app)
         await pilot.press("ctrl+p")
         await pilot.press(*"jump")
         await settle(pilot)
@@ -274,9 +293,12 @@ async def test_everything_fits_at_80x24(app: AcctmapApp) -> None:
     """The right-most column of every tab and the whole footer are on screen."""
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        footer = screen_text(app).splitlines()[-1]
-        for key in ["Open plan", "1 Accounts", "4 Pipeline", "q Quit", "? Help", "^p Commands"]:
+        lines = screen_text(app).splitlines()
+        footer = lines[-1]
+        for key in ["/ Filter", "s Sort", "a Actions", "q Quit", "? Help", "^p Commands"]:
             assert key in footer, key
+        for label in ["1 Accounts", "2 Plan", "3 People", "4 Pipeline"]:  # tab keys on tabs
+            assert label in lines[1], label
         expectations = {"1": "Owner", "2": "Competitors", "3": "Met", "4": "Weighted"}
         for key, rightmost in expectations.items():
             await pilot.press(key)
@@ -287,9 +309,12 @@ async def test_everything_fits_at_80x24(app: AcctmapApp) -> None:
         assert app.query_one(PeopleTable).virtual_size.width <= SIZE[0]
 
 
-async def test_a_wide_terminal_shows_names_in_full(app: AcctmapApp) -> None:
+async def test_a_wide_terminal_shows_names_in_full(
+    app: AcctmapApp, account_ids: dict[str, int]
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        app.main_screen.show_account(account_ids["Acme Logistics"])
         await pilot.press("3")
         await settle(pilot)
         assert "Dana Whitfi…" in screen_text(app)  # squeezed to fit 80 columns
@@ -313,23 +338,24 @@ async def test_no_color_marks_the_active_tab_without_colour(
 
 async def test_starts_on_a_demo_database(database: Database) -> None:
     """The shell on the demo generator's data: every tab shows something real."""
-    summary = generate_demo(database, accounts=25, seed=7, today=date(2025, 6, 1))
+    summary = generate_demo(database, accounts=25, seed=7, today=date.today())
     with database.session() as session:
-        live = list_account_rows(session=session)
-        [forecast] = summarise_pipeline(list_pipeline_deals(session=session))
+        ranked = rank_rows(load_account_map_rows(session=session, today=date.today()), date.today())
+    [forecast] = summarise(ranked, "stage")
     app = make_app(database, Settings(user="susan"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         table = app.query_one(AccountTable)
-        assert table.row_count == len(live) == summary.accounts
-        assert live[0].name in screen_text(app)
-        await pilot.press("enter")
+        assert table.row_count == len(ranked) == summary.accounts
+        assert [row.name for row in table.rows] == [row.name for row in ranked]
+        assert ranked[0].name[:20] in screen_text(app)  # long names end in "…"
+        await pilot.press("2")
         await settle(pilot)
         assert app.query_one("#tabs", TabbedContent).active == "plan"
-        assert live[0].name in screen_text(app)
+        assert ranked[0].name in screen_text(app)
         await pilot.press("3")
         await settle(pilot)
         assert app.query_one(PeopleTable).row_count > 0
         await pilot.press("4")
         await settle(pilot)
-        assert f"{forecast.weighted_pipeline:,.2f}" in screen_text(app)
+        assert format_money(forecast.weighted_pipeline, "USD") in screen_text(app)

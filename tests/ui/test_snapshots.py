@@ -48,3 +48,27 @@ def test_help_screen(snap_compare, app: AcctmapApp) -> None:
 
 def test_empty_database(snap_compare, empty_app: AcctmapApp) -> None:
     assert snap_compare(empty_app, terminal_size=SIZE, run_before=after())
+
+
+def test_accounts_filtered(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after("slash", "o", "enter", "m"))
+
+
+def test_quick_filters_dialog(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after("f"))
+
+
+def test_sort_dialog(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after("s"))
+
+
+def test_new_account_form(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after("n"))
+
+
+def test_delete_confirmation(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after("d"))
+
+
+def test_actions_dialog(snap_compare, app: AcctmapApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=after("a"))

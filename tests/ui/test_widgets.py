@@ -44,7 +44,8 @@ def test_highlight_never_reads_a_name_as_markup() -> None:
 
 
 def test_formatting() -> None:
-    assert format_money(Decimal("1250000.5"), "USD") == "USD 1,250,000.50"
+    assert format_money(Decimal("1250000"), "USD") == "$1,250,000"
+    assert format_money(Decimal("990"), "CHF") == "990 CHF"
     assert format_money(None, "USD") == EMPTY
     assert format_percent(0.6) == "60%"
     assert format_percent(0.125) == "12.5%"

@@ -365,3 +365,40 @@ def test_clear_keeps_the_schema(database: Database) -> None:
     with database.session() as session:
         assert session.exec(select(Account)).all() == []
     assert database.schema_state().is_current
+
+
+def test_schema_head_constant_matches_the_migrations() -> None:
+    from alembic.script import ScriptDirectory
+
+    from acctmap_tui.data.db import SCHEMA_HEAD, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
+
+
+def test_a_newer_schema_in_rollback_journal_mode_is_not_switched_to_wal(tmp_path: Path) -> None:
+    path = tmp_path / "future-journal.db"
+    open_database(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("UPDATE alembic_version SET version_num = 'zzzz'")
+    connection.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="newer acctmap"):
+        open_database(path)
+    assert path.read_bytes() == before
+    assert not path.with_name(path.name + "-wal").exists()
+
+
+def test_an_up_to_date_database_opens_without_loading_alembic(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    open_database(db_path).close()
+    probe = (
+        "import sys\n"
+        "from acctmap_tui.data.db import open_database\n"
+        f"open_database({str(db_path)!r}).close()\n"
+        "print('alembic' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr

@@ -1,0 +1,194 @@
+"""`acctmap accounts`: the ranked account map from the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from acctmap_tui.cli import app
+from acctmap_tui.data.db import open_database
+from acctmap_tui.data.models import Account, TeamMember, name_key
+from acctmap_tui.demo import generate_demo
+from acctmap_tui.domain.vocabulary import Stage
+
+REQUIRED_KEYS = {
+    "name",
+    "target_type",
+    "stage",
+    "owner",
+    "revenue_potential",
+    "win_probability",
+    "expected_value",
+    "fit_score",
+    "priority_score",
+    "tier",
+    "last_reviewed",
+    "stale",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "demo.db"
+    database = open_database(path)
+    generate_demo(database, accounts=25, seed=3, today=date.today())
+    database.close()
+    return path
+
+
+def _json(arguments: list[str]) -> list[dict]:
+    result = CliRunner().invoke(app, [*arguments, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_json_is_ranked_with_the_documented_keys(demo_db: Path) -> None:
+    records = _json(["accounts", "--db", str(demo_db)])
+    assert len(records) == 25
+    assert [r["rank"] for r in records] == list(range(1, 26))
+    for record in records:
+        assert set(record) >= REQUIRED_KEYS
+        assert isinstance(record["revenue_potential"], int | float | None)
+        assert record["win_probability"] is None or 0 <= record["win_probability"] <= 1
+        assert record["tier"] in (1, 2, 3)
+    priorities = [r["priority_score"] for r in records]
+    assert priorities == sorted(priorities, reverse=True)
+    assert sum(r["tier"] == 1 for r in records) == 5  # 20% of 25
+
+
+def test_top_n_and_top_percent(demo_db: Path) -> None:
+    everything = _json(["accounts", "--db", str(demo_db)])
+    assert _json(["accounts", "--db", str(demo_db), "--top", "3"]) == everything[:3]
+    assert _json(["accounts", "--db", str(demo_db), "--top", "20%"]) == everything[:5]
+    tier1 = _json(["accounts", "--db", str(demo_db), "--tier", "1"])
+    assert tier1 == everything[:5]
+
+
+def test_filters_and_sort(demo_db: Path) -> None:
+    everything = _json(["accounts", "--db", str(demo_db)])
+    proposals = _json(["accounts", "--db", str(demo_db), "--stage", "Proposal"])
+    assert proposals == [r for r in everything if r["stage"] == "proposal"]
+    owner = everything[0]["owner"]
+    mine = _json(["accounts", "--db", str(demo_db), "--owner", owner.upper()])
+    assert mine == [r for r in everything if r["owner"] == owner]
+    stale = _json(["accounts", "--db", str(demo_db), "--stale"])
+    assert stale and all(r["stale"] for r in stale)
+    by_revenue = _json(["accounts", "--db", str(demo_db), "--sort", "revenue_potential", "--desc"])
+    revenues = [r["revenue_potential"] for r in by_revenue if r["revenue_potential"] is not None]
+    assert revenues == sorted(revenues, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--top", "0"], "--top: '0' is not a number"),
+        (["--top", "150%"], "--top: '150%'"),
+        (["--sort", "colour"], "--sort: 'colour' is not a column"),
+        (["--stage", "Sleeping"], "--stage: 'Sleeping' is not a Stage"),
+    ],
+)
+def test_bad_options_name_the_option_and_value(
+    demo_db: Path, arguments: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(app, ["accounts", "--db", str(demo_db), *arguments])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_table_and_csv(demo_db: Path) -> None:
+    table = CliRunner().invoke(app, ["accounts", "--db", str(demo_db), "--top", "2"])
+    assert table.exit_code == 0
+    first = _json(["accounts", "--db", str(demo_db), "--top", "1"])[0]["name"]
+    assert first in table.stdout
+    result = CliRunner().invoke(app, ["accounts", "--db", str(demo_db), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 25 and rows[0]["name"] == first
+
+
+def test_csv_neutralises_formulas_and_keeps_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "formula.db"
+    database = open_database(path)
+    with database.session() as session:
+        owner = TeamMember(name="@owner")
+        session.add(owner)
+        session.flush()
+        session.add(
+            Account(
+                name='=HYPERLINK("http://x")',
+                name_key=name_key("=hyperlink"),
+                strategy="+1 call",
+                owner_id=owner.id,
+                stage=Stage.PROPOSAL,
+                revenue_potential=Decimal("1200000"),
+                win_probability=0.7,
+            )
+        )
+        session.commit()
+    database.close()
+    result = CliRunner().invoke(app, ["accounts", "--db", str(path), "--format", "csv"])
+    (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["name"] == '\'=HYPERLINK("http://x")'
+    assert row["strategy"] == "'+1 call"
+    assert row["owner"] == "'@owner"
+    assert row["revenue_potential"] == "1200000"
+    assert row["expected_value"] == "840000"
+    assert row["win_probability"] == "0.7"
+
+
+@pytest.mark.parametrize("by", ["stage", "owner", "tier"])
+def test_forecast_adds_up_to_the_account_map(demo_db: Path, by: str) -> None:
+    accounts = _json(["accounts", "--db", str(demo_db)])
+    (summary,) = _json(["forecast", "--db", str(demo_db), "--by", by])
+    open_accounts = [a for a in accounts if a["stage"] not in ("won", "lost")]
+    weighted = sum(Decimal(str(a["expected_value"])) for a in open_accounts)
+    assert Decimal(str(summary["open"]["weighted"])) == weighted
+    assert summary["open"]["accounts"] == len(open_accounts)
+    assert sum(group["accounts"] for group in summary["groups"]) == len(open_accounts)
+    assert summary["won"]["accounts"] == sum(a["stage"] == "won" for a in accounts)
+    if by == "tier":
+        tier1 = [a for a in open_accounts if a["tier"] == 1]
+        group = next(g for g in summary["groups"] if g["key"] == 1)
+        assert group["accounts"] == len(tier1)
+
+
+def test_forecast_table(demo_db: Path) -> None:
+    result = CliRunner().invoke(app, ["forecast", "--db", str(demo_db)])
+    assert result.exit_code == 0
+    assert "Open pipeline by stage" in result.stdout and "Won:" in result.stdout
+
+
+def test_deleted_accounts_are_listed_and_restored_from_the_cli(tmp_path: Path) -> None:
+    from acctmap_tui.data.account_store import delete_account
+
+    path = tmp_path / "undelete.db"
+    database = open_database(path)
+    with database.session() as session:
+        session.add(Account(name="Acme Corp", name_key=name_key("Acme Corp")))
+        session.commit()
+        account = session.exec(select(Account)).one()
+        delete_account(account.id, session=session, user="tester")
+        session.commit()
+    database.close()
+    runner = CliRunner()
+    listed = runner.invoke(app, ["deleted", "--db", str(path)])
+    assert listed.exit_code == 0 and "Acme Corp" in listed.stdout
+    assert _json(["accounts", "--db", str(path)]) == []
+    restored = runner.invoke(app, ["undelete", "  acme CORP ", "--db", str(path)])
+    assert restored.exit_code == 0, restored.output
+    assert "Restored Acme Corp" in restored.stdout
+    assert [r["name"] for r in _json(["accounts", "--db", str(path)])] == ["Acme Corp"]
+    again = runner.invoke(app, ["undelete", "Acme Corp", "--db", str(path)])
+    assert again.exit_code == 1 and "is not deleted" in again.stderr
+    missing = runner.invoke(app, ["undelete", "Nobody", "--db", str(path)])
+    assert missing.exit_code == 1 and "no account named 'Nobody'" in missing.stderr
+    assert runner.invoke(app, ["deleted", "--db", str(path)]).stdout.strip() == (
+        "No deleted accounts."
+    )
