@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from textual import on
 from textual.app import App
 from textual.binding import Binding
@@ -52,16 +54,22 @@ class AcctmapApp(App[None]):
         ),
     ]
 
-    def __init__(self, database: Database, settings: Settings) -> None:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        preloaded: Future[list[AccountMapRow]] | None = None,
+    ) -> None:
         super().__init__()
         self.database = database
         self.settings = settings
+        self._preloaded = preloaded
         separator = " - " if settings.ascii_only else " · "
         self.sub_title = f"{database.name}{separator}{settings.user}"
         self._main_screen: MainScreen | None = None
 
     def get_default_screen(self) -> MainScreen:
-        self._main_screen = MainScreen(self.database, self.settings)
+        self._main_screen = MainScreen(self.database, self.settings, self._preloaded)
         return self._main_screen
 
     @property
@@ -98,6 +106,14 @@ class AcctmapApp(App[None]):
         self.main_screen.action_show_tab(message.tab)
 
 
-def make_app(database: Database, settings: Settings) -> AcctmapApp:
-    """The one way to build the app: on an open database, with resolved settings."""
-    return AcctmapApp(database, settings)
+def make_app(
+    database: Database,
+    settings: Settings,
+    preloaded: Future[list[AccountMapRow]] | None = None,
+) -> AcctmapApp:
+    """The one way to build the app: on an open database, with resolved settings.
+
+    ``preloaded`` is the ranked account map already being read (the CLI starts it
+    before importing the UI, so the two overlap).
+    """
+    return AcctmapApp(database, settings, preloaded)

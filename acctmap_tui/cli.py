@@ -97,10 +97,27 @@ def _stdout_is_utf8() -> bool:
 
 
 def _run_tui(database: Database, settings: Settings) -> None:
-    from acctmap_tui.app import make_app
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import date
 
+    from acctmap_tui.data.map_queries import load_ranked_map
+
+    # Read the account map while the UI is being imported: the two overlap.
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preload")
+    preloaded = executor.submit(
+        load_ranked_map,
+        database,
+        today=date.today(),
+        stale_after_days=settings.stale_after_days,
+    )
+    executor.shutdown(wait=False)
+    from acctmap_tui.app import make_app
+    from acctmap_tui.gc_tuning import quiet_collector
+
+    with quiet_collector():  # start-up objects live as long as the app
+        tui = make_app(database, settings, preloaded)
     try:
-        make_app(database, settings).run()
+        tui.run()
     finally:
         database.close()
 
@@ -290,20 +307,20 @@ def accounts(
 
 
 def _ranked_rows(db: str | None) -> list[AccountMapRow]:
+    """The account map ranked exactly as the Accounts tab ranks it, key contacts included."""
     from datetime import date
 
-    from acctmap_tui.data.map_queries import load_account_map_rows, load_scoring_config
-    from acctmap_tui.domain.account_map import rank_rows
+    from acctmap_tui.data.map_queries import load_key_contacts, load_ranked_map
+    from acctmap_tui.domain.account_map import set_key_contacts
 
     database = _open(db)
     try:
+        rows = load_ranked_map(database, today=date.today())
         with database.session() as session:
-            today = date.today()
-            rows = load_account_map_rows(session=session, today=today)
-            config = load_scoring_config(session=session)
+            set_key_contacts(rows, load_key_contacts(session=session))
     finally:
         database.close()
-    return rank_rows(rows, today, config)
+    return rows
 
 
 def _print_rows(rows: list[AccountMapRow], output: OutputFormat) -> None:
@@ -362,6 +379,72 @@ def _print_wide(renderable: object) -> None:
     if not console.is_terminal:
         console = Console(width=10_000)
     console.print(renderable)
+
+
+@app.command()
+def scoring(
+    ctx: typer.Context,
+    db: DbOption = None,
+    value_weight: Annotated[
+        float | None,
+        typer.Option("--value-weight", help="Share of priority from expected value, 0-1."),
+    ] = None,
+    tier1_share: Annotated[
+        float | None, typer.Option("--tier1-share", help="Share of accounts in Tier 1.")
+    ] = None,
+    tier2_share: Annotated[
+        float | None, typer.Option("--tier2-share", help="Share of accounts in Tier 2.")
+    ] = None,
+    fit_weight: Annotated[
+        list[str] | None,
+        typer.Option("--fit-weight", help="CRITERION=WEIGHT, e.g. fit_timing=2 (repeatable)."),
+    ] = None,
+    reset: Annotated[bool, typer.Option("--reset", help="Back to the defaults.")] = False,
+) -> None:
+    """Show or change the team's ranking weights and tier shares (kept in the database)."""
+    import dataclasses
+    import json
+
+    from acctmap_tui.data.map_queries import SCORING_SETTING, load_scoring_config
+    from acctmap_tui.data.repo import put_setting
+    from acctmap_tui.domain.scoring import FIT_LABELS, ScoringConfig
+
+    database = _open(_chosen_db(ctx, db))
+    try:
+        with database.session() as session:
+            config = ScoringConfig() if reset else load_scoring_config(session=session)
+            weights = dict(config.fit_weights)
+            for item in fit_weight or ():
+                criterion, _, weight = item.partition("=")
+                if criterion.strip() not in FIT_LABELS:
+                    fail(
+                        f"--fit-weight: {criterion.strip()!r} is not a criterion; expected one "
+                        f"of: {', '.join(FIT_LABELS)}",
+                        2,
+                    )
+                try:
+                    weights[criterion.strip()] = float(weight)
+                except ValueError:
+                    fail(f"--fit-weight: {weight!r} is not a number (in {item!r})", 2)
+            changes = {
+                name: value
+                for name, value in (
+                    ("value_weight", value_weight),
+                    ("tier1_share", tier1_share),
+                    ("tier2_share", tier2_share),
+                )
+                if value is not None
+            }
+            try:
+                config = dataclasses.replace(config, fit_weights=weights, **changes)
+            except ValueError as error:
+                fail(f"scoring: {error}", 2)
+            if reset or changes or fit_weight:
+                put_setting(SCORING_SETTING, dataclasses.asdict(config), session=session)
+                session.commit()
+    finally:
+        database.close()
+    typer.echo(json.dumps(dataclasses.asdict(config), indent=2, sort_keys=True))
 
 
 @app.command()

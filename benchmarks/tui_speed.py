@@ -282,22 +282,8 @@ class Tmux:
         self.env = {**os.environ, "LANG": "C.UTF-8"}
         self.env.pop("TMUX", None)
         self.base = ["tmux", "-u", "-L", self.socket, "-f", "/dev/null"]
-        subprocess.run(
-            [
-                *self.base,
-                "new-session",
-                "-d",
-                "-s",
-                "keeper",
-                "-x",
-                str(width),
-                "-y",
-                str(height),
-                "sleep 86400",
-            ],
-            check=True,
-            env=self.env,
-        )
+        keeper = f"new-session -d -s keeper -x {width} -y {height}".split()
+        subprocess.run([*self.base, *keeper, "sleep 86400"], check=True, env=self.env)
         for option in (
             ("status", "off"),
             ("escape-time", "0"),
@@ -355,13 +341,15 @@ class Tmux:
         return pane, int(pid)
 
     def kill_session(self, name: str, pid: int) -> None:
+        """Close the pane and wait for its process to be gone (SIGKILL after 5 s)."""
         self.command(f"kill-session -t {name}")
         deadline = time.monotonic() + 5
-        while Path(f"/proc/{pid}").exists():
-            if time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                deadline = time.monotonic() + 5
+        killed = False
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
             time.sleep(0.01)
+            if not killed and time.monotonic() > deadline - 0.1:
+                os.kill(pid, signal.SIGKILL)
+                killed, deadline = True, time.monotonic() + 5
 
     def send(self, pane: str, *keys: str) -> None:
         self.command(f"send-keys -t {pane} " + " ".join(quote(key) for key in keys))

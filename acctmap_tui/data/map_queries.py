@@ -14,9 +14,11 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from acctmap_tui.data.db import Database
 from acctmap_tui.data.models import FIT_CRITERIA, Account, Contact, NextAction, TeamMember
-from acctmap_tui.domain.account_map import AccountMapRow
+from acctmap_tui.domain.account_map import STALE_AFTER_DAYS, AccountMapRow, rank_rows
 from acctmap_tui.domain.scoring import ScoringConfig
+from acctmap_tui.gc_tuning import quiet_collector
 
 KEY_CONTACTS_PER_ACCOUNT = 2
 
@@ -150,3 +152,17 @@ def load_scoring_config(*, session: Session) -> ScoringConfig:
     if stored is None:
         return ScoringConfig()
     return ScoringConfig(**json.loads(stored.value))
+
+
+def load_ranked_map(
+    database: Database, *, today: date, stale_after_days: int = STALE_AFTER_DAYS
+) -> list[AccountMapRow]:
+    """Every live account, scored against the others and ordered by rank.
+
+    Key contacts are left out (see :func:`load_key_contacts`): the first screen
+    does not need them and they cost the most.
+    """
+    with database.session() as session, quiet_collector():
+        rows = load_account_map_rows(session=session, today=today, with_key_contacts=False)
+        config = load_scoring_config(session=session)
+        return rank_rows(rows, today, config, stale_after_days)

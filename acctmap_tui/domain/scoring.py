@@ -26,6 +26,18 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from acctmap_tui.domain.values import CENT
 
+RANKING_EXPLANATION = """\
+How accounts are ranked
+Expected value = revenue potential x win probability.
+Fit (0-100) = weighted mean of the six criteria (each 0-5; unscored counts as 0):
+company size/revenue, key stakeholders present, fit with our offering, problems
+we can solve, timing of their purchase plans, channel presence and endorsement.
+Priority (0-100) = 100 x (0.6 x value rank + 0.4 x fit / 100), where value rank
+is the account's expected-value percentile among all accounts (0 to 1).
+Tiers: the top 20% by priority are Tier 1, the next 30% Tier 2, the rest Tier 3.
+Weights and shares are team settings ("scoring" in the database)."""
+"""The ranking in words, for the help screen (the README says the same)."""
+
 FIT_LABELS: dict[str, str] = {
     "fit_company_size": "Company size / revenue",
     "fit_stakeholders": "Presence of key stakeholders",
@@ -152,9 +164,15 @@ def score_accounts(
         round(100 * (config.value_weight * pct + (1 - config.value_weight) * fit / 100), 2)
         for pct, fit in zip(percentiles, fits, strict=True)
     ]
+    value_floats = [float(value) for value in values]  # for ordering only; fast to compare
     order = sorted(
         range(len(inputs)),
-        key=lambda i: (-priorities[i], -values[i], inputs[i].name.casefold(), inputs[i].account_id),
+        key=lambda i: (
+            -priorities[i],
+            -value_floats[i],
+            inputs[i].name.casefold(),
+            inputs[i].account_id,
+        ),
     )
     tier1, tier2 = tier_sizes(len(inputs), config)
     scores: dict[int, AccountScore] = {}

@@ -13,6 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from acctmap_tui.domain.scoring import RANKING_EXPLANATION
+
 
 @dataclass(frozen=True)
 class KeyHelp:
@@ -96,6 +98,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static("Keys", id="help-title")
             with VerticalScroll(id="help-keys"):
                 yield Static(keys_table(self._sections), id="help-table")
+                yield Static(RANKING_EXPLANATION, id="help-ranking", markup=False)
             yield Static(
                 "↑ ↓ scroll · escape, ? or q close",
                 id="help-hint",

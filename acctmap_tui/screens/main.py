@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, TabbedContent, TabPane
@@ -42,19 +44,28 @@ class MainScreen(Screen[None]):
         for number, (tab, title) in enumerate(TAB_TITLES.items(), start=1)
     ]
 
-    selected_account_id: reactive[int | None] = reactive(None, init=False)
+    # A var, not a reactive: a new selection must not repaint the whole screen.
+    selected_account_id: var[int | None] = var(None, init=False)
     """The account highlighted in the account list; the other tabs show it."""
 
-    def __init__(self, database: Database, settings: Settings) -> None:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        preloaded: Future[list[AccountMapRow]] | None = None,
+    ) -> None:
         super().__init__(id="main-screen")
         self._database = database
         self._settings = settings
+        self._preloaded = preloaded
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="accounts", id="tabs"):
             with TabPane(f"1 {TAB_TITLES['accounts']}", id="accounts"):
-                yield AccountMapView(self._database, self._settings, id="account-map")
+                yield AccountMapView(
+                    self._database, self._settings, preloaded=self._preloaded, id="account-map"
+                )
             with TabPane(f"2 {TAB_TITLES['plan']}", id="plan"):
                 yield PlanView(self._database, id="plan-view")
             with TabPane(f"3 {TAB_TITLES['people']}", id="people"):

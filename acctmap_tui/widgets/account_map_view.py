@@ -10,6 +10,7 @@ from __future__ import annotations
 import shlex
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -25,17 +26,12 @@ from textual.worker import get_current_worker
 
 from acctmap_tui.data.account_store import delete_account, restore_account
 from acctmap_tui.data.db import Database
-from acctmap_tui.data.map_queries import (
-    load_account_map_rows,
-    load_key_contacts,
-    load_scoring_config,
-)
+from acctmap_tui.data.map_queries import load_key_contacts, load_ranked_map
 from acctmap_tui.domain.account_map import (
     COLUMNS,
     COLUMNS_BY_KEY,
     AccountMapRow,
     MapFilter,
-    rank_rows,
     set_key_contacts,
     sort_rows,
 )
@@ -43,18 +39,18 @@ from acctmap_tui.domain.values import format_money
 from acctmap_tui.domain.vocabulary import Stage, TargetType
 from acctmap_tui.errors import AcctmapError
 from acctmap_tui.messages import AccountSelected
-from acctmap_tui.screens.account_form import AccountFormScreen
-from acctmap_tui.screens.actions import ActionsScreen
-from acctmap_tui.screens.confirm import ConfirmScreen
 from acctmap_tui.screens.pickers import ChoiceScreen, TickScreen
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.account_table import DEFAULT_COLUMNS, AccountTable
+from acctmap_tui.widgets.status_line import StatusLine
 
 EMPTY_ACCOUNTS_TEXT = (
     "No accounts yet — press n to add one, or run `acctmap demo` to open a demo "
     "database with sample accounts."
 )
 NO_MATCH_TEXT = "No account matches the filter — press Esc to clear it."
+
+CLOSED_STAGES = frozenset(stage for stage in Stage if stage.is_closed)
 
 TIER_CYCLE: tuple[frozenset[int], ...] = (
     frozenset(),
@@ -110,8 +106,17 @@ class AccountMapView(Vertical):
         Binding("a", "actions", "Actions", id="accounts.actions"),
     ]
 
-    def __init__(self, database: Database, settings: Settings, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        *,
+        preloaded: Future[list[AccountMapRow]] | None = None,
+        id: str | None = None,
+    ) -> None:
+        """``preloaded``: the first load, started before the UI was imported."""
         super().__init__(id=id)
+        self._preloaded = preloaded
         self._database = database
         self._settings = settings
         self._all_rows: list[AccountMapRow] = []
@@ -124,6 +129,7 @@ class AccountMapView(Vertical):
         """The filter behind ``_last_filtered``; None after new data arrives."""
         self._last_filtered: Sequence[AccountMapRow] = ()
         self._select_after_load: int | None = None
+        self._chips_text = ""
         self._deleted_ids: list[int] = []
         """Accounts deleted in this session, newest last: what u restores."""
 
@@ -173,7 +179,7 @@ class AccountMapView(Vertical):
         # (header only) to keep the focus, and with it the keys, when there are no rows.
         yield Static(EMPTY_ACCOUNTS_TEXT, id="accounts-empty", classes="empty-state", markup=False)
         yield AccountTable(id="account-table", classes="primary-focus")
-        yield Static("", id="account-summary", markup=False)
+        yield StatusLine(id="account-summary")
 
     def on_mount(self) -> None:
         self.query_one("#accounts-empty").display = False
@@ -186,15 +192,24 @@ class AccountMapView(Vertical):
     @work(thread=True, exclusive=True, group="account-map")
     def _load_rows(self) -> None:
         """Accounts first, so the table paints; key contacts follow in the same worker."""
-        today = date.today()
         worker = get_current_worker()
+        preloaded, self._preloaded = self._preloaded, None
+        ranked = None
+        if preloaded is not None:
+            try:
+                ranked = preloaded.result()
+            except Exception:  # the normal load below reports a real problem
+                ranked = None
+        if ranked is None:
+            ranked = load_ranked_map(
+                self._database,
+                today=date.today(),
+                stale_after_days=self._settings.stale_after_days,
+            )
+        if worker.is_cancelled:
+            return
+        self.post_message(self._Loaded(ranked))
         with self._database.session() as session:
-            rows = load_account_map_rows(session=session, today=today, with_key_contacts=False)
-            config = load_scoring_config(session=session)
-            ranked = rank_rows(rows, today, config, self._settings.stale_after_days)
-            if worker.is_cancelled:
-                return
-            self.post_message(self._Loaded(ranked))
             contacts = load_key_contacts(session=session)
         if not worker.is_cancelled:
             self.post_message(self._KeyContactsLoaded(ranked, contacts))
@@ -247,14 +262,18 @@ class AccountMapView(Vertical):
             sort_key=self._sort_key,
             descending=self._descending,
         )
+        # Only touch what changed: each update of a sized widget costs a layout pass.
         nothing = self._loaded and not self._all_rows
         no_match = bool(self._all_rows) and not self._shown
         empty = self.query_one("#accounts-empty", Static)
-        empty.display = nothing or no_match
-        empty.update(EMPTY_ACCOUNTS_TEXT if nothing else NO_MATCH_TEXT)
-        self.query_one("#filter-chips", Static).update(
-            " ".join(f"[{chip}]" for chip in self._filter.chips())
-        )
+        if empty.display != (nothing or no_match):
+            empty.update(EMPTY_ACCOUNTS_TEXT if nothing else NO_MATCH_TEXT)
+            empty.display = nothing or no_match
+        chips = " ".join(f"[{chip}]" for chip in self._filter.chips())
+        chips_line = self.query_one("#filter-chips", Static)
+        if chips != self._chips_text:
+            self._chips_text = chips
+            chips_line.update(chips)
         self._update_summary()
         self.post_message(ShownAccounts(self._shown, len(self._all_rows), self.filter_label))
         self.post_message(AccountSelected(table.cursor_account_id))
@@ -281,22 +300,19 @@ class AccountMapView(Vertical):
         return ", ".join(parts)
 
     def _update_summary(self) -> None:
-        shown = self._shown
         weighted: dict[str, Decimal] = defaultdict(Decimal)
-        for row in shown:
-            if not row.stage.is_closed:
-                weighted[row.currency] += row.expected_value
-        money = (
-            " + ".join(
-                format_money(amount, currency) for currency, amount in sorted(weighted.items())
-            )
-            or "$0"
+        tier1 = stale = overdue = 0
+        for row in self._shown:  # one pass: this runs on every keystroke
+            if row.stage not in CLOSED_STAGES and row.score is not None:
+                weighted[row.currency] += row.score.expected_value
+            tier1 += row.score is not None and row.score.tier == 1
+            stale += row.stale
+            overdue += row.overdue_actions
+        money = " + ".join(
+            format_money(amount, currency) for currency, amount in sorted(weighted.items())
         )
-        tier1 = sum(1 for row in shown if row.tier == 1)
-        stale = sum(1 for row in shown if row.stale)
-        overdue = sum(row.overdue_actions for row in shown)
-        self.query_one("#account-summary", Static).update(
-            f"{len(shown):,}/{len(self._all_rows):,} shown · weighted {money} · "
+        self.query_one("#account-summary", StatusLine).text = (
+            f"{len(self._shown):,}/{len(self._all_rows):,} shown · weighted {money or '$0'} · "
             f"Tier 1: {tier1} · stale: {stale} · overdue: {overdue}"
         )
 
@@ -442,6 +458,9 @@ class AccountMapView(Vertical):
         self._open_form(row.id)
 
     def _open_form(self, account_id: int | None) -> None:
+        # Imported on first use: the form is not needed to paint the first screen.
+        from acctmap_tui.screens.account_form import AccountFormScreen
+
         def closed(saved_id: int | None) -> None:
             if saved_id is not None:
                 self._reload_then_select(saved_id)
@@ -460,6 +479,8 @@ class AccountMapView(Vertical):
 
     def action_delete_account(self) -> None:
         """Delete after confirmation; u (or the CLI's undelete) brings it back."""
+        from acctmap_tui.screens.confirm import ConfirmScreen
+
         row = self._highlighted_row()
         if row is None:
             self.notify("No account is highlighted", severity="warning")
@@ -525,6 +546,8 @@ class AccountMapView(Vertical):
 
     def action_actions(self) -> None:
         """The highlighted account's next actions; the table reloads if any changed."""
+        from acctmap_tui.screens.actions import ActionsScreen
+
         row = self._highlighted_row()
         if row is None:
             self.notify("No account is highlighted", severity="warning")

@@ -87,7 +87,7 @@ class AccountTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Edit", show=False, id="account-table.edit"),
     ]
 
-    cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
+    cursor_row: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
     """Index into the shown rows of the highlighted account."""
 
     @dataclass
@@ -122,6 +122,7 @@ class AccountTable(ScrollView, can_focus=True):
         self._line_cache: dict[tuple[int, bool, bool, int, int], Strip] = {}
         """Rendered lines by (account id, is cursor, focused, scroll x, width)."""
         self._highlighted_id: int | None = None
+        self._row_styles: dict[tuple[bool, bool, bool, bool], Style] = {}
 
     # --- data ------------------------------------------------------------------------
 
@@ -287,36 +288,73 @@ class AccountTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _compose_line(self, cells: list[str], style: Style, scroll_x: int, width: int) -> Strip:
+        """One line: the fixed columns, then the others from ``scroll_x``, cut to ``width``.
+
+        Cells are already padded to their widths, so for plain-width text (the common
+        case) the visible part is a string slice: no per-segment cropping.
+        """
         fixed = "".join(cells[:FIXED_COLUMNS])
         rest = "".join(cells[FIXED_COLUMNS:])
+        if fixed.isascii() and rest.isascii():
+            text = (fixed + rest[scroll_x:])[:width].ljust(width)
+            return Strip([Segment(text, style)], width)
         fixed_width = cell_len(fixed)
-        visible_rest = max(width - fixed_width, 0)
-        strip = Strip([Segment(fixed, style), Segment(rest, style)])
-        left = strip.crop(0, fixed_width)
-        right = Strip([Segment(rest, style)]).crop(scroll_x, scroll_x + visible_rest)
+        left = Strip([Segment(fixed, style)], fixed_width)
+        right = Strip([Segment(rest, style)]).crop(scroll_x, scroll_x + max(width - fixed_width, 0))
         line = Strip.join([left, right])
         return line.extend_cell_length(width, style).crop(0, width)
 
-    def _cells(self, row: AccountMapRow) -> list[str]:
-        return [
+    def _cells(self, row: AccountMapRow, scroll_x: int = 0, width: int | None = None) -> list[str]:
+        """The row's cells; columns scrolled out of view are left blank, not formatted."""
+        fixed = self._columns[:FIXED_COLUMNS]
+        cells = [
             fit_cell(column.text(row), column.width, right=column.numeric) + " " * GAP
-            for column in self._columns
+            for column in fixed
         ]
+        visible = None if width is None else width - sum(c.width + GAP for c in fixed)
+        position = 0  # where the column starts within the scrolling part
+        for column in self._columns[FIXED_COLUMNS:]:
+            span = column.width + GAP
+            if visible is not None and (
+                position + span <= scroll_x or position >= scroll_x + visible
+            ):
+                cells.append(" " * span)
+            else:
+                cells.append(
+                    fit_cell(column.text(row), column.width, right=column.numeric) + " " * GAP
+                )
+            position += span
+        return cells
+
+    def _row_style(self, tier1: bool, flagged: bool, cursor: bool) -> Style:
+        """The style of a row, looked up once per kind of row rather than per line."""
+        key = (tier1, flagged, cursor, self.has_focus)
+        style = self._row_styles.get(key)
+        if style is None:
+            style = self.rich_style
+            if tier1:
+                style += self.get_component_rich_style("account-table--tier-1")
+            if flagged:
+                style += self.get_component_rich_style("account-table--flagged")
+            if cursor:
+                # Reverse video reads as the cursor with or without colour; without
+                # the focus the cursor is only underlined.
+                style += (
+                    self.get_component_rich_style("account-table--cursor")
+                    if self.has_focus
+                    else Style(underline=True)
+                )
+            self._row_styles[key] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._row_styles.clear()
+        self._line_cache.clear()
 
     def _row_strip(self, row: AccountMapRow, is_cursor: bool, scroll_x: int, width: int) -> Strip:
-        base = self.rich_style
-        if row.tier == 1:
-            base += self.get_component_rich_style("account-table--tier-1")
-        if row.stale or row.overdue_actions:
-            base += self.get_component_rich_style("account-table--flagged")
-        if is_cursor:
-            # Reverse video reads as the cursor with or without colour.
-            base += (
-                self.get_component_rich_style("account-table--cursor")
-                if self.has_focus
-                else Style(underline=True)
-            )
-        return self._compose_line(self._cells(row), base, scroll_x, width)
+        style = self._row_style(row.tier == 1, bool(row.stale or row.overdue_actions), is_cursor)
+        return self._compose_line(self._cells(row, scroll_x, width), style, scroll_x, width)
 
     def _header_strip(self, scroll_x: int, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("account-table--header")

@@ -359,3 +359,16 @@ async def test_starts_on_a_demo_database(database: Database) -> None:
         await pilot.press("4")
         await settle(pilot)
         assert format_money(forecast.weighted_pipeline, "USD") in screen_text(app)
+
+
+async def test_help_explains_how_accounts_are_ranked(app: AcctmapApp) -> None:
+    async with app.run_test(size=(100, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        app.screen.query_one("#help-keys").scroll_end(animate=False)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "How accounts are ranked" in text
+        assert "Expected value = revenue potential x win probability" in text
+        assert "top 20% by priority are Tier 1" in text

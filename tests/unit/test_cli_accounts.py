@@ -192,3 +192,38 @@ def test_deleted_accounts_are_listed_and_restored_from_the_cli(tmp_path: Path) -
     assert runner.invoke(app, ["deleted", "--db", str(path)]).stdout.strip() == (
         "No deleted accounts."
     )
+
+
+def test_scoring_settings_change_the_ranking(tmp_path: Path) -> None:
+    path = tmp_path / "scoring.db"
+    database = open_database(path)
+    generate_demo(database, accounts=20, seed=5, today=date.today())
+    database.close()
+    runner = CliRunner()
+    shown = json.loads(runner.invoke(app, ["scoring", "--db", str(path)]).stdout)
+    assert shown["value_weight"] == 0.6 and shown["tier1_share"] == 0.2
+    before = _json(["accounts", "--db", str(path)])
+    assert sum(r["tier"] == 1 for r in before) == 4
+    changed = runner.invoke(
+        app,
+        [
+            "scoring",
+            "--db",
+            str(path),
+            "--tier1-share",
+            "0.1",
+            "--value-weight",
+            "1",
+            "--fit-weight",
+            "fit_timing=3",
+        ],
+    )
+    assert changed.exit_code == 0, changed.output
+    after = _json(["accounts", "--db", str(path)])
+    assert sum(r["tier"] == 1 for r in after) == 2
+    values = [Decimal(str(r["expected_value"])) for r in after]
+    assert values == sorted(values, reverse=True)  # priority is all expected value now
+    bad = runner.invoke(app, ["scoring", "--db", str(path), "--value-weight", "2"])
+    assert bad.exit_code == 2 and "value weight 2.0 is not between 0 and 1" in bad.stderr
+    reset = json.loads(runner.invoke(app, ["scoring", "--db", str(path), "--reset"]).stdout)
+    assert reset["tier1_share"] == 0.2
