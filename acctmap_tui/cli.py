@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -17,8 +18,10 @@ from acctmap_tui.errors import AcctmapError, DatabaseError
 
 if TYPE_CHECKING:
     from acctmap_tui.data.db import Database
+    from acctmap_tui.data.plan_document import PlanDocument
     from acctmap_tui.demo import DemoSummary
     from acctmap_tui.domain.account_map import AccountMapRow
+    from acctmap_tui.domain.plan_health import PlanHealth
     from acctmap_tui.settings import Settings
 
 app = typer.Typer(
@@ -445,6 +448,155 @@ def scoring(
     finally:
         database.close()
     typer.echo(json.dumps(dataclasses.asdict(config), indent=2, sort_keys=True))
+
+
+@app.command()
+def health(
+    ctx: typer.Context,
+    account: Annotated[
+        str | None, typer.Argument(help="One account's name; all accounts without it.")
+    ] = None,
+    db: DbOption = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TABLE,
+) -> None:
+    """Plan health: completeness of each element and the four account-planning mistakes."""
+    from datetime import date
+
+    from acctmap_tui.data.plan_queries import load_all_plan_facts
+    from acctmap_tui.domain.plan_health import assess_plan
+    from acctmap_tui.interchange.health import (
+        health_as_json,
+        health_as_table,
+        health_detail_text,
+    )
+
+    if output is OutputFormat.CSV:
+        fail("--format: health is written as table or json", 2)
+    chosen = _chosen_db(ctx, db)
+    if account is not None:
+        database = _open(chosen)
+        try:
+            _document, single = _plan_with_health(database, account)
+        finally:
+            database.close()
+        healths = [single]
+    else:
+        ranked = _ranked_rows(chosen)  # accounts in map order
+        database = _open(chosen)
+        try:
+            with database.session() as session:
+                facts = load_all_plan_facts(session=session)
+        finally:
+            database.close()
+        today = date.today()
+        healths = [assess_plan(facts[row.id], today) for row in ranked if row.id in facts]
+    if output is OutputFormat.JSON:
+        typer.echo(health_as_json(healths))
+    elif account is not None:
+        typer.echo(health_detail_text(healths[0]))
+    else:
+        from rich.console import Console
+
+        console = Console()
+        width = console.width if console.is_terminal else None
+        if width is None:
+            console = Console(width=10_000)
+        console.print(health_as_table(healths, width=width))
+
+
+export_app = typer.Typer(help="Write the plan or the account map as a document.")
+app.add_typer(export_app, name="export")
+
+
+class DocumentFormat(StrEnum):
+    MD = "md"
+    CSV = "csv"
+
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="Write to this file instead of standard output."),
+]
+
+
+def _write_output(text: str, output: Path | None) -> None:
+    """Write the whole document, or nothing: a half-written file is never left behind."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    temporary = output.with_name(f".{output.name}.partial")
+    try:
+        temporary.write_text(text, encoding="utf-8", newline="")
+        temporary.replace(output)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        fail(f"cannot write {output}: {error.strerror or error}")
+    typer.echo(f"Wrote {output}", err=True)
+
+
+@export_app.command("plan")
+def export_plan(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Argument(help="The account's name (any case).")],
+    db: DbOption = None,
+    output_format: Annotated[DocumentFormat, typer.Option("--format")] = DocumentFormat.MD,
+    output: OutputOption = None,
+) -> None:
+    """The account's whole plan as a Markdown document."""
+    from acctmap_tui.interchange.markdown import plan_as_markdown
+
+    if output_format is not DocumentFormat.MD:
+        fail("--format: a plan is written as md (Markdown) only", 2)
+    database = _open(_chosen_db(ctx, db))
+    try:
+        document, health = _plan_with_health(database, account)
+    finally:
+        database.close()
+    findings = [(finding.title, finding.fix) for finding in health.findings]
+    from datetime import date
+
+    _write_output(plan_as_markdown(document, findings=findings, generated_on=date.today()), output)
+
+
+def _plan_with_health(database: Database, account_name: str) -> tuple[PlanDocument, PlanHealth]:
+    from datetime import date
+
+    from acctmap_tui.data.account_store import find_account_by_name
+    from acctmap_tui.data.plan_document import load_plan_document
+    from acctmap_tui.data.plan_queries import load_plan_facts
+    from acctmap_tui.domain.plan_health import assess_plan
+
+    with database.session() as session:
+        account = find_account_by_name(account_name, session=session)
+        if account is None or account.id is None:
+            fail(f"no account named {account_name!r}; `acctmap accounts` lists them")
+        document = load_plan_document(account.id, session=session)
+        facts = load_plan_facts(account.id, session=session)
+    assert document is not None and facts is not None
+    return document, assess_plan(facts, date.today())
+
+
+@export_app.command("map")
+def export_map(
+    ctx: typer.Context,
+    db: DbOption = None,
+    output_format: Annotated[DocumentFormat, typer.Option("--format")] = DocumentFormat.MD,
+    top: Annotated[
+        str | None, typer.Option("--top", help="Only the first N accounts, or P% of them.")
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """The ranked account map in the seed template's columns (Markdown table or CSV)."""
+    from acctmap_tui.interchange.markdown import map_as_markdown, map_as_template_csv
+
+    rows = _ranked_rows(_chosen_db(ctx, db))
+    limit = _parse_top(top, len(rows))
+    if limit is not None:
+        rows = rows[:limit]
+    text = (
+        map_as_markdown(rows) if output_format is DocumentFormat.MD else (map_as_template_csv(rows))
+    )
+    _write_output(text, output)
 
 
 @app.command()

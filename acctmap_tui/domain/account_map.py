@@ -55,6 +55,10 @@ class AccountMapRow:
     fit: dict[str, int | None] = field(default_factory=dict)
     score: AccountScore | None = None
     stale: bool = False
+    health_percent: int | None = None
+    """Plan completeness, 0-100; None until plan health has been assessed."""
+    health_findings: tuple[str, ...] | None = None
+    """Titles of the plan-health mistakes found (empty: none); None until assessed."""
     search_text: str = ""
     """Lower-cased name, key contacts, owner, stage, industry and strategy, for filtering."""
 
@@ -78,6 +82,21 @@ def is_stale(
     if last_reviewed_at is None:
         return True
     return (today - last_reviewed_at.date()).days > stale_after_days
+
+
+def set_health(
+    rows: Iterable[AccountMapRow], health: Mapping[int, tuple[int, tuple[str, ...]]]
+) -> None:
+    """Fill in plan health (completeness, mistake titles) that arrived after the first paint."""
+    for row in rows:
+        row.health_percent, row.health_findings = health.get(row.id, (None, None))
+
+
+def _health_text(row: AccountMapRow) -> str:
+    if row.health_percent is None:
+        return ""
+    count = len(row.health_findings or ())
+    return f"{row.health_percent}% " + (f"!{count}" if count else "ok")
 
 
 def set_key_contacts(rows: Iterable[AccountMapRow], contacts: Mapping[int, Sequence[str]]) -> None:
@@ -157,6 +176,8 @@ class MapFilter:
     target_types: frozenset[TargetType] = frozenset()
     stale_only: bool = False
     overdue_only: bool = False
+    findings_only: bool = False
+    """Only accounts whose plan health found one of the four mistakes."""
 
     @property
     def is_empty(self) -> bool:
@@ -176,6 +197,8 @@ class MapFilter:
             chips.append("Stale")
         if self.overdue_only:
             chips.append("Overdue")
+        if self.findings_only:
+            chips.append("Has findings")
         return chips
 
     def apply(self, rows: Sequence[AccountMapRow]) -> list[AccountMapRow]:
@@ -195,6 +218,8 @@ class MapFilter:
             checks.append(lambda r: r.stale)
         if self.overdue_only:
             checks.append(lambda r: r.overdue_actions > 0)
+        if self.findings_only:
+            checks.append(lambda r: bool(r.health_findings))
         for pattern in patterns:
             checks.append(lambda r, search=pattern.search: search(r.search_text) is not None)
         # One narrowing pass per check: cheaper than calling every check on every row.
@@ -289,6 +314,15 @@ COLUMNS: tuple[MapColumn, ...] = (
         lambda r: "; ".join(r.key_contacts).casefold(),
     ),
     MapColumn("last_reviewed", "Reviewed", 18, _reviewed, lambda r: r.last_reviewed_at),
+    MapColumn(
+        "health",
+        "Health",
+        8,
+        _health_text,
+        lambda r: (
+            None if r.health_percent is None else (-len(r.health_findings or ()), r.health_percent)
+        ),
+    ),
     MapColumn(
         "fit_score",
         "Fit",

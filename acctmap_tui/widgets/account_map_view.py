@@ -27,14 +27,17 @@ from textual.worker import get_current_worker
 from acctmap_tui.data.account_store import delete_account, restore_account
 from acctmap_tui.data.db import Database
 from acctmap_tui.data.map_queries import load_key_contacts, load_ranked_map
+from acctmap_tui.data.plan_queries import load_all_plan_facts
 from acctmap_tui.domain.account_map import (
     COLUMNS,
     COLUMNS_BY_KEY,
     AccountMapRow,
     MapFilter,
+    set_health,
     set_key_contacts,
     sort_rows,
 )
+from acctmap_tui.domain.plan_health import MISTAKE_TITLES, assess_plan
 from acctmap_tui.domain.values import format_money
 from acctmap_tui.domain.vocabulary import Stage, TargetType
 from acctmap_tui.errors import AcctmapError
@@ -95,6 +98,7 @@ class AccountMapView(Vertical):
         Binding("t", "cycle_tier", "Tier", show=False, id="accounts.tier"),
         Binding("x", "toggle_stale", "Stale", show=False, id="accounts.stale"),
         Binding("o", "toggle_overdue", "Overdue", show=False, id="accounts.overdue"),
+        Binding("h", "toggle_findings", "Has findings", show=False, id="accounts.findings"),
         Binding("s", "choose_sort", "Sort", id="accounts.sort"),
         Binding("r", "reverse_sort", "Reverse sort", show=False, id="accounts.reverse"),
         Binding("c", "choose_columns", "Columns", show=False, id="accounts.columns"),
@@ -211,17 +215,27 @@ class AccountMapView(Vertical):
         self.post_message(self._Loaded(ranked))
         with self._database.session() as session:
             contacts = load_key_contacts(session=session)
+            facts = load_all_plan_facts(session=session)
+        today = date.today()
+        health = {}
+        for account_id, account_facts in facts.items():
+            assessed = assess_plan(account_facts, today, self._settings.stale_after_days)
+            titles = tuple(MISTAKE_TITLES[check] for check in assessed.failed_checks)
+            health[account_id] = (assessed.overall_percent, titles)
         if not worker.is_cancelled:
-            self.post_message(self._KeyContactsLoaded(ranked, contacts))
+            self.post_message(self._DetailsLoaded(ranked, contacts, health))
 
     @dataclass
     class _Loaded(Message):
         rows: list[AccountMapRow]
 
     @dataclass
-    class _KeyContactsLoaded(Message):
+    class _DetailsLoaded(Message):
+        """What the first paint could do without: key contacts and plan health."""
+
         rows: list[AccountMapRow]
         contacts: dict[int, list[str]]
+        health: dict[int, tuple[int, tuple[str, ...]]]
 
     @on(_Loaded)
     def _rows_loaded(self, message: _Loaded) -> None:
@@ -234,12 +248,13 @@ class AccountMapView(Vertical):
             return
         self._apply(keep_account_id=self.highlighted_account_id)
 
-    @on(_KeyContactsLoaded)
-    def _key_contacts_loaded(self, message: _KeyContactsLoaded) -> None:
+    @on(_DetailsLoaded)
+    def _details_loaded(self, message: _DetailsLoaded) -> None:
         message.stop()
         if message.rows is not self._all_rows:
             return  # a newer load has replaced these rows
         set_key_contacts(self._all_rows, message.contacts)
+        set_health(self._all_rows, message.health)
         self._last_filter = None
         self._apply()
 
@@ -365,6 +380,9 @@ class AccountMapView(Vertical):
     def action_toggle_overdue(self) -> None:
         self._set_filter(overdue_only=not self._filter.overdue_only)
 
+    def action_toggle_findings(self) -> None:
+        self._set_filter(findings_only=not self._filter.findings_only)
+
     def action_quick_filters(self) -> None:
         options = [("mine", f"Mine (owner is {self._settings.user})")]
         options += [(f"tier:{tier}", f"Tier {tier}") for tier in (1, 2, 3)]
@@ -373,6 +391,7 @@ class AccountMapView(Vertical):
         options += [
             ("stale", "Stale (not reviewed for 90 days)"),
             ("overdue", "Has overdue actions"),
+            ("findings", "Plan health has findings"),
         ]
         current = self._filter
         ticked = {f"tier:{tier}" for tier in current.tiers}
@@ -384,6 +403,8 @@ class AccountMapView(Vertical):
             ticked.add("stale")
         if current.overdue_only:
             ticked.add("overdue")
+        if current.findings_only:
+            ticked.add("findings")
 
         def chosen(result: frozenset[str] | None) -> None:
             if result is None:
@@ -397,6 +418,7 @@ class AccountMapView(Vertical):
                 ),
                 stale_only="stale" in result,
                 overdue_only="overdue" in result,
+                findings_only="findings" in result,
             )
 
         self.app.push_screen(

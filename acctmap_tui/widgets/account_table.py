@@ -32,6 +32,7 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
     "expected_value",
     "stage",
     "owner",
+    "health",
     "win_probability",
     "next_action",
     "key_contacts",
@@ -50,6 +51,9 @@ FIXED_COLUMNS = 2
 """Rank and name stay visible while the other columns scroll sideways."""
 
 GAP = 1
+
+CURSOR_MARK = ">"
+"""Drawn at the start of the cursor row (plain ASCII: every terminal has it)."""
 
 
 def fit_cell(text: str, width: int, *, right: bool = False) -> str:
@@ -354,7 +358,11 @@ class AccountTable(ScrollView, can_focus=True):
 
     def _row_strip(self, row: AccountMapRow, is_cursor: bool, scroll_x: int, width: int) -> Strip:
         style = self._row_style(row.tier == 1, bool(row.stale or row.overdue_actions), is_cursor)
-        return self._compose_line(self._cells(row, scroll_x, width), style, scroll_x, width)
+        cells = self._cells(row, scroll_x, width)
+        if is_cursor:
+            # A mark as well as reverse video: the cursor reads the same in monochrome.
+            cells[0] = CURSOR_MARK + cells[0][len(CURSOR_MARK) :]
+        return self._compose_line(cells, style, scroll_x, width)
 
     def _header_strip(self, scroll_x: int, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("account-table--header")

@@ -261,3 +261,42 @@ async def test_new_account_from_the_table_is_stored_and_selected(
         await pilot.press("enter")  # Enter edits the highlighted account
         await settle(pilot)
         assert "Hooli" in screen_text(app) and "Edit" in screen_text(app)
+
+
+async def test_the_cursor_is_marked_without_colour(
+    database: Database, account_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acctmap_tui.app import make_app
+    from acctmap_tui.settings import Settings
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(database, Settings(user="susan"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await pilot.pause()
+        second = app.query_one(AccountTable).rows[1].name
+        marked = [line for line in screen_text(app).splitlines() if line.startswith(">")]
+        assert len(marked) == 1 and second[:20] in marked[0]
+
+
+async def test_health_column_and_has_findings_filter(database: Database) -> None:
+    from datetime import date
+
+    from acctmap_tui.app import make_app
+    from acctmap_tui.demo import generate_demo
+    from acctmap_tui.settings import Settings
+
+    generate_demo(database, accounts=25, seed=7, today=date.today())
+    app = make_app(database, Settings(user="susan"))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        rows = app.query_one(AccountMapView).rows
+        assert all(row.health_percent is not None for row in rows)
+        with_findings = {row.name for row in rows if row.health_findings}
+        assert 0 < len(with_findings) < len(rows)  # the full plans have none
+        text = screen_text(app)
+        assert "Health" in text and "100% ok" in text
+        await pilot.press("h")
+        assert set(_shown_names(app)) == with_findings
+        assert "[Has findings]" in screen_text(app)
