@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding
 
 from acctmap_tui.commands import AccountCommands
-from acctmap_tui.data.db import Database
 from acctmap_tui.domain.account_map import AccountMapRow
 from acctmap_tui.messages import ShowAccount, ShowTab
 from acctmap_tui.screens.help import HelpScreen, key_sections
 from acctmap_tui.screens.main import MainScreen
 from acctmap_tui.settings import Settings
+
+if TYPE_CHECKING:
+    from acctmap_tui.data.db import Database
 
 
 class AcctmapApp(App[None]):
@@ -58,18 +60,18 @@ class AcctmapApp(App[None]):
         self,
         database: Database,
         settings: Settings,
-        preloaded: Future[list[AccountMapRow]] | None = None,
+        first_rows: list[AccountMapRow] | None = None,
     ) -> None:
         super().__init__()
         self.database = database
         self.settings = settings
-        self._preloaded = preloaded
+        self._first_rows = first_rows
         separator = " - " if settings.ascii_only else " · "
         self.sub_title = f"{database.name}{separator}{settings.user}"
         self._main_screen: MainScreen | None = None
 
     def get_default_screen(self) -> MainScreen:
-        self._main_screen = MainScreen(self.database, self.settings, self._preloaded)
+        self._main_screen = MainScreen(self.database, self.settings, self._first_rows)
         return self._main_screen
 
     @property
@@ -90,6 +92,14 @@ class AcctmapApp(App[None]):
         bindings = self.screen.active_bindings.values()
         self.push_screen(HelpScreen(key_sections(bindings, self.get_key_display)))
 
+    async def action_quit(self) -> None:
+        """Quit, but first offer to save a plan with unsaved edits (save/discard/cancel)."""
+        plan = self.main_screen.plan_view if self._main_screen is not None else None
+        if plan is not None and plan.is_dirty:
+            plan.ask_to_leave(self.exit, what="Save the plan before quitting?")
+            return
+        self.exit()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # q quits from the main screen only: in a form or dialog it would throw away
         # what the user was typing (Esc closes those, asking first when needed).
@@ -109,11 +119,11 @@ class AcctmapApp(App[None]):
 def make_app(
     database: Database,
     settings: Settings,
-    preloaded: Future[list[AccountMapRow]] | None = None,
+    first_rows: list[AccountMapRow] | None = None,
 ) -> AcctmapApp:
     """The one way to build the app: on an open database, with resolved settings.
 
-    ``preloaded`` is the ranked account map already being read (the CLI starts it
-    before importing the UI, so the two overlap).
+    ``first_rows`` is the ranked account map read quickly at start-up (see
+    :mod:`acctmap_tui.data.quick_read`): shown in the first frame, then replaced.
     """
-    return AcctmapApp(database, settings, preloaded)
+    return AcctmapApp(database, settings, first_rows)

@@ -18,6 +18,7 @@ from acctmap_tui.errors import AcctmapError, DatabaseError
 
 if TYPE_CHECKING:
     from acctmap_tui.data.db import Database
+    from acctmap_tui.data.deferred import DeferredDatabase
     from acctmap_tui.data.plan_document import PlanDocument
     from acctmap_tui.demo import DemoSummary
     from acctmap_tui.domain.account_map import AccountMapRow
@@ -99,30 +100,44 @@ def _stdout_is_utf8() -> bool:
     return encoding in ("utf8", "utf8sig")
 
 
-def _run_tui(database: Database, settings: Settings) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-    from datetime import date
-
-    from acctmap_tui.data.map_queries import load_ranked_map
-
-    # Read the account map while the UI is being imported: the two overlap.
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preload")
-    preloaded = executor.submit(
-        load_ranked_map,
-        database,
-        today=date.today(),
-        stale_after_days=settings.stale_after_days,
-    )
-    executor.shutdown(wait=False)
+def _run_tui(
+    database: Database | DeferredDatabase,
+    settings: Settings,
+    first_rows: list[AccountMapRow] | None = None,
+) -> None:
     from acctmap_tui.app import make_app
     from acctmap_tui.gc_tuning import quiet_collector
 
     with quiet_collector():  # start-up objects live as long as the app
-        tui = make_app(database, settings, preloaded)
+        tui = make_app(database, settings, first_rows)  # type: ignore[arg-type]
     try:
         tui.run()
     finally:
         database.close()
+    if tui.return_code:
+        raise typer.Exit(tui.return_code)
+
+
+def _launch(db: str | None, settings: Settings) -> None:
+    """Open the app: straight on quickly read rows when the database allows it.
+
+    For an up-to-date SQLite file the first screen is read with the standard
+    library and the database stack loads behind it; otherwise the database is
+    opened (checked, migrated) first, with its one-line errors.
+    """
+    from datetime import date
+
+    from acctmap_tui.data.location import resolve_url
+    from acctmap_tui.data.quick_read import read_first_map
+
+    url = resolve_url(db)
+    first_rows = read_first_map(url, today=date.today(), stale_after_days=settings.stale_after_days)
+    if first_rows is None:
+        _run_tui(_open(db), settings)
+        return
+    from acctmap_tui.data.deferred import DeferredDatabase
+
+    _run_tui(DeferredDatabase(url), settings, first_rows)
 
 
 @app.callback(invoke_without_command=True)
@@ -143,7 +158,7 @@ def main_callback(
     """Open the app on the database (``acctmap --db team.db``)."""
     if ctx.invoked_subcommand is not None:
         return
-    _run_tui(_open(db), _settings(user, ascii_only))
+    _launch(db, _settings(user, ascii_only))
 
 
 @app.command()

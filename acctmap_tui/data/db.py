@@ -19,20 +19,23 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from acctmap_tui import paths
 from acctmap_tui.data import models  # noqa: F401  (registers every table on the metadata)
+from acctmap_tui.data.location import display_name, resolve_url
+from acctmap_tui.data.schema_version import SCHEMA_HEAD
 from acctmap_tui.errors import DatabaseError
-from acctmap_tui.settings import ENV_DB
+
+__all__ = [
+    "SCHEMA_HEAD",
+    "Database",
+    "DatabaseError",
+    "display_name",
+    "open_database",
+    "resolve_url",
+]
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-SCHEMA_HEAD = "0002"
-"""The newest migration this build ships (a test keeps it equal to Alembic's head).
-
-Knowing it without loading Alembic lets an up-to-date database open without
-importing the migration machinery at all, which keeps start-up fast.
-"""
 
 BUSY_TIMEOUT_MS = 5000
 """How long a write waits for another process's transaction before giving up."""
@@ -53,35 +56,10 @@ class SchemaState:
         return self.current == self.head
 
 
-def resolve_url(target: str | os.PathLike[str] | None = None) -> str:
-    """The SQLAlchemy URL for ``--db``, else ``ACCTMAP_DB``, else the default file.
-
-    A value containing ``://`` is taken as a URL; anything else is a file path.
-    """
-    chosen = os.fspath(target) if target is not None else os.environ.get(ENV_DB, "").strip()
-    if not chosen:
-        chosen = os.fspath(paths.default_database_path())
-    if "://" in chosen:
-        return chosen
-    path = Path(chosen).expanduser()
-    return f"sqlite:///{path.absolute()}"
-
-
 def _sqlite_path(url: sa.URL) -> Path | None:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     return Path(url.database)
-
-
-def display_name(url: str) -> str:
-    """A short name for the header: the file name, or ``host/database`` for a server."""
-    parsed = sa.make_url(url)
-    path = _sqlite_path(parsed)
-    if path is not None:
-        return path.name
-    if parsed.get_backend_name() == "sqlite":
-        return "in-memory"
-    return f"{parsed.host or 'localhost'}/{parsed.database}"
 
 
 class Database:

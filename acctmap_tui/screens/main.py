@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -10,16 +10,18 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
-from acctmap_tui.data.db import Database
 from acctmap_tui.domain.account_map import AccountMapRow
 from acctmap_tui.messages import AccountSelected, TabId
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.account_map_view import AccountMapView, ShownAccounts
 from acctmap_tui.widgets.people_view import PeopleView
 from acctmap_tui.widgets.pipeline_view import PipelineView
-from acctmap_tui.widgets.plan_view import PlanView
+
+if TYPE_CHECKING:
+    from acctmap_tui.data.db import Database
+    from acctmap_tui.widgets.plan_view import PlanView
 
 TAB_TITLES: dict[TabId, str] = {
     "accounts": "Accounts",
@@ -52,22 +54,23 @@ class MainScreen(Screen[None]):
         self,
         database: Database,
         settings: Settings,
-        preloaded: Future[list[AccountMapRow]] | None = None,
+        first_rows: list[AccountMapRow] | None = None,
     ) -> None:
         super().__init__(id="main-screen")
         self._database = database
         self._settings = settings
-        self._preloaded = preloaded
+        self._first_rows = first_rows
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="accounts", id="tabs"):
             with TabPane(f"1 {TAB_TITLES['accounts']}", id="accounts"):
                 yield AccountMapView(
-                    self._database, self._settings, preloaded=self._preloaded, id="account-map"
+                    self._database, self._settings, first_rows=self._first_rows, id="account-map"
                 )
             with TabPane(f"2 {TAB_TITLES['plan']}", id="plan"):
-                yield PlanView(self._database, id="plan-view")
+                # The plan editor (and the database code under it) loads when first shown.
+                yield Static("", id="plan-placeholder")
             with TabPane(f"3 {TAB_TITLES['people']}", id="people"):
                 yield PeopleView(self._database, id="people-view")
             with TabPane(f"4 {TAB_TITLES['pipeline']}", id="pipeline"):
@@ -101,20 +104,36 @@ class MainScreen(Screen[None]):
     def _account_selected(self, message: AccountSelected) -> None:
         self.selected_account_id = message.account_id
 
-    def watch_selected_account_id(self) -> None:
-        self._update_active_view()
+    async def watch_selected_account_id(self) -> None:
+        await self._update_active_view()
 
     @on(TabbedContent.TabActivated, "#tabs")
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
-        self._update_active_view()
+        await self._update_active_view()
         self._focus_pane(event.pane)
 
-    def _update_active_view(self) -> None:
+    @property
+    def plan_view(self) -> PlanView | None:
+        """The plan editor, once the Plan tab has been shown."""
+        views = self.query("#plan-view")
+        return views.first() if views else None  # type: ignore[return-value]
+
+    async def _mounted_plan_view(self) -> PlanView:
+        view = self.plan_view
+        if view is None:
+            from acctmap_tui.widgets import plan_view
+
+            view = plan_view.PlanView(self._database, settings=self._settings, id="plan-view")
+            await self.query_one("#plan-placeholder").remove()
+            await self.query_one("#plan", TabPane).mount(view)
+        return view
+
+    async def _update_active_view(self) -> None:
         """Hand the selection to the visible view only; the others catch up when shown."""
         match self.active_tab:
             case "plan":
-                self.query_one(PlanView).account_id = self.selected_account_id
+                (await self._mounted_plan_view()).account_id = self.selected_account_id
             case "people":
                 self.query_one(PeopleView).account_id = self.selected_account_id
             case "pipeline":

@@ -10,12 +10,11 @@ from __future__ import annotations
 import shlex
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,10 +23,6 @@ from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 from textual.worker import get_current_worker
 
-from acctmap_tui.data.account_store import delete_account, restore_account
-from acctmap_tui.data.db import Database
-from acctmap_tui.data.map_queries import load_key_contacts, load_ranked_map
-from acctmap_tui.data.plan_queries import load_all_plan_facts
 from acctmap_tui.domain.account_map import (
     COLUMNS,
     COLUMNS_BY_KEY,
@@ -46,6 +41,9 @@ from acctmap_tui.screens.pickers import ChoiceScreen, TickScreen
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.account_table import DEFAULT_COLUMNS, AccountTable
 from acctmap_tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from acctmap_tui.data.db import Database
 
 EMPTY_ACCOUNTS_TEXT = (
     "No accounts yet — press n to add one, or run `acctmap demo` to open a demo "
@@ -115,12 +113,12 @@ class AccountMapView(Vertical):
         database: Database,
         settings: Settings,
         *,
-        preloaded: Future[list[AccountMapRow]] | None = None,
+        first_rows: list[AccountMapRow] | None = None,
         id: str | None = None,
     ) -> None:
-        """``preloaded``: the first load, started before the UI was imported."""
+        """``first_rows``: ranked rows read quickly at start-up, shown until the full load."""
         super().__init__(id=id)
-        self._preloaded = preloaded
+        self._first_rows = first_rows
         self._database = database
         self._settings = settings
         self._all_rows: list[AccountMapRow] = []
@@ -187,6 +185,10 @@ class AccountMapView(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#accounts-empty").display = False
+        if self._first_rows is not None:
+            # Shown in the very first frame; the worker then reads everything properly.
+            self._show_rows(self._first_rows)
+            self._first_rows = None
         self.reload()
 
     def reload(self) -> None:
@@ -196,20 +198,23 @@ class AccountMapView(Vertical):
     @work(thread=True, exclusive=True, group="account-map")
     def _load_rows(self) -> None:
         """Accounts first, so the table paints; key contacts follow in the same worker."""
+        # The database stack is imported here, off the UI thread, after the first paint.
+        from acctmap_tui.data.map_queries import load_key_contacts, load_ranked_map
+        from acctmap_tui.data.plan_queries import load_all_plan_facts
+        from acctmap_tui.errors import DatabaseError
+
         worker = get_current_worker()
-        preloaded, self._preloaded = self._preloaded, None
-        ranked = None
-        if preloaded is not None:
-            try:
-                ranked = preloaded.result()
-            except Exception:  # the normal load below reports a real problem
-                ranked = None
-        if ranked is None:
+        try:
             ranked = load_ranked_map(
                 self._database,
                 today=date.today(),
                 stale_after_days=self._settings.stale_after_days,
             )
+        except DatabaseError as error:
+            # Only reachable when the first rows came from the quick read and the
+            # database then failed its checks: say why and stop, as the CLI would.
+            self.app.call_from_thread(self.app.exit, None, 1, f"acctmap: {error}")
+            return
         if worker.is_cancelled:
             return
         self.post_message(self._Loaded(ranked))
@@ -240,7 +245,10 @@ class AccountMapView(Vertical):
     @on(_Loaded)
     def _rows_loaded(self, message: _Loaded) -> None:
         message.stop()
-        self._all_rows = message.rows
+        self._show_rows(message.rows)
+
+    def _show_rows(self, rows: list[AccountMapRow]) -> None:
+        self._all_rows = rows
         self._last_filter = None
         self._loaded = True
         wanted, self._select_after_load = self._select_after_load, None
@@ -524,6 +532,10 @@ class AccountMapView(Vertical):
 
     @work(thread=True, group="account-write")
     def _delete(self, account_id: int, name: str) -> None:
+        import sqlalchemy as sa
+
+        from acctmap_tui.data.account_store import delete_account
+
         try:
             with self._database.session() as session:
                 delete_account(account_id, session=session, user=self._settings.user)
@@ -548,6 +560,10 @@ class AccountMapView(Vertical):
 
     @work(thread=True, group="account-write")
     def _undelete(self, account_id: int) -> None:
+        import sqlalchemy as sa
+
+        from acctmap_tui.data.account_store import restore_account
+
         try:
             with self._database.session() as session:
                 account = restore_account(account_id, session=session, user=self._settings.user)

@@ -9,6 +9,9 @@ from decimal import Decimal
 
 from acctmap_tui.domain import values
 
+SELECT_ACCOUNT_TEXT = "Select an account in the Accounts tab (press 1)."
+"""What a per-account tab says before any account is selected."""
+
 EMPTY = "—"
 """Shown for a value nobody has entered, so a blank is never mistaken for a zero."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,11 +13,12 @@ from textual.reactive import reactive
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from acctmap_tui.data.db import Database
-from acctmap_tui.data.repo import ContactRow, list_contact_rows
 from acctmap_tui.widgets.fitted_table import ColumnSpec, FittedTable
-from acctmap_tui.widgets.formatting import EMPTY, text_or_empty, yes_no
-from acctmap_tui.widgets.plan_view import SELECT_ACCOUNT_TEXT
+from acctmap_tui.widgets.formatting import EMPTY, SELECT_ACCOUNT_TEXT, text_or_empty, yes_no
+
+if TYPE_CHECKING:
+    from acctmap_tui.data.db import Database
+    from acctmap_tui.data.repo import ContactRow
 
 NO_CONTACTS_TEXT = "No contacts on this account yet."
 
@@ -77,6 +79,8 @@ class PeopleView(Vertical):
 
     @work(thread=True, exclusive=True, group="people-view")
     def _load(self, account_id: int) -> None:
+        from acctmap_tui.data.repo import list_contact_rows
+
         with self._database.session() as session:
             contacts = list_contact_rows(account_id, session=session)
         if not get_current_worker().is_cancelled:

@@ -30,6 +30,11 @@ LOWER_LAYERS = [
     "acctmap_tui.data.plan_document",
     "acctmap_tui.data.plan_queries",
     "acctmap_tui.domain.plan_health",
+    "acctmap_tui.domain.plan_fields",
+    "acctmap_tui.data.plan_store",
+    "acctmap_tui.data.quick_read",
+    "acctmap_tui.data.deferred",
+    "acctmap_tui.data.location",
     "acctmap_tui.demo",
     "acctmap_tui.graph",
     "acctmap_tui.orgchart",
@@ -76,3 +81,10 @@ def test_import_linter_contract_holds() -> None:
     result = subprocess.run([lint_imports], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "KEPT" in result.stdout
+
+
+def test_the_app_starts_without_the_database_stack() -> None:
+    """The first screen can paint before SQLAlchemy and SQLModel are imported."""
+    loaded = _loaded_after("import acctmap_tui.app")
+    assert "textual" in loaded
+    assert not {name for name in loaded if name.split(".")[0] in ("sqlalchemy", "sqlmodel")}
