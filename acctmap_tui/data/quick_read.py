@@ -43,11 +43,18 @@ WHERE a.deleted_at IS NULL
 """
 
 _OPEN_ACTIONS = """
-SELECT account_id, description, due_on,
-       SUM(CASE WHEN due_on < :today THEN 1 ELSE 0 END) OVER (PARTITION BY account_id),
-       ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY due_on IS NULL, due_on, id)
-FROM next_action WHERE done_at IS NULL
+SELECT account_id, description, due_on, overdue FROM (
+    SELECT account_id, description, due_on,
+           SUM(CASE WHEN due_on < :today THEN 1 ELSE 0 END)
+               OVER (PARTITION BY account_id) AS overdue,
+           ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY due_on IS NULL, due_on, id)
+               AS position
+    FROM next_action WHERE done_at IS NULL
+) WHERE position = 1
 """
+
+_TARGET_TYPES = {member.value: member for member in TargetType}
+_STAGES = {member.value: member for member in Stage}
 
 
 def _money(cents: int | None) -> Decimal | None:
@@ -78,18 +85,18 @@ def read_first_map(
         ).fetchone()
         actions = {
             account_id: (description, date.fromisoformat(due) if due else None, int(overdue))
-            for account_id, description, due, overdue, position in connection.execute(
+            for account_id, description, due, overdue in connection.execute(
                 _OPEN_ACTIONS, {"today": today.isoformat()}
             )
-            if position == 1
         }
         rows = [_row(record, actions) for record in connection.execute(_ACCOUNTS)]
-    except (sqlite3.Error, TypeError, ValueError):
+    except (sqlite3.Error, TypeError, ValueError, KeyError):
         return None
     finally:
         connection.close()
     config = ScoringConfig(**json.loads(setting[0])) if setting else ScoringConfig()
-    return rank_rows(rows, today, config, stale_after_days)
+    # The filter's search text waits for the full load (or the first keystroke).
+    return rank_rows(rows, today, config, stale_after_days, with_search_text=False)
 
 
 def _row(record: tuple, actions: Mapping[int, tuple[str, date | None, int]]) -> AccountMapRow:
@@ -98,8 +105,8 @@ def _row(record: tuple, actions: Mapping[int, tuple[str, date | None, int]]) -> 
     return AccountMapRow(
         id=account_id,
         name=record[1],
-        target_type=TargetType(record[2]),
-        stage=Stage(record[3]),
+        target_type=_TARGET_TYPES[record[2]],
+        stage=_STAGES[record[3]],
         owner=record[4],
         owner_username=record[5],
         currency=record[6],

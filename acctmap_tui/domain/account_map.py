@@ -106,6 +106,12 @@ def set_key_contacts(rows: Iterable[AccountMapRow], contacts: Mapping[int, Seque
         row.search_text = _search_text(row)
 
 
+def search_text_of(row: AccountMapRow) -> str:
+    """The row's filter text, built (and kept) on first use."""
+    row.search_text = _search_text(row)
+    return row.search_text
+
+
 def _search_text(row: AccountMapRow) -> str:
     parts = [
         row.name,
@@ -123,8 +129,13 @@ def rank_rows(
     today: date,
     config: ScoringConfig | None = None,
     stale_after_days: int = STALE_AFTER_DAYS,
+    *,
+    with_search_text: bool = True,
 ) -> list[AccountMapRow]:
-    """Score every row against all the others and flag staleness, in place; ordered by rank."""
+    """Score every row against all the others and flag staleness, in place; ordered by rank.
+
+    ``with_search_text=False`` leaves the filter's text to be built on first use.
+    """
     materialised = list(rows)
     scores = score_accounts(
         (
@@ -136,7 +147,8 @@ def rank_rows(
     for row in materialised:
         row.score = scores[row.id]
         row.stale = is_stale(row.last_reviewed_at, today, stale_after_days)
-        row.search_text = _search_text(row)
+        if with_search_text:
+            row.search_text = _search_text(row)
     ranked = sorted(materialised, key=lambda row: row.score.rank if row.score else 0)
     return ranked
 
@@ -221,7 +233,11 @@ class MapFilter:
         if self.findings_only:
             checks.append(lambda r: bool(r.health_findings))
         for pattern in patterns:
-            checks.append(lambda r, search=pattern.search: search(r.search_text) is not None)
+            checks.append(
+                lambda r, search=pattern.search: (
+                    search(r.search_text or search_text_of(r)) is not None
+                )
+            )
         # One narrowing pass per check: cheaper than calling every check on every row.
         matching = list(rows)
         for check in checks:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -16,8 +17,6 @@ from acctmap_tui.domain.account_map import AccountMapRow
 from acctmap_tui.messages import AccountSelected, TabId
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.account_map_view import AccountMapView, ShownAccounts
-from acctmap_tui.widgets.people_view import PeopleView
-from acctmap_tui.widgets.pipeline_view import PipelineView
 
 if TYPE_CHECKING:
     from acctmap_tui.data.db import Database
@@ -69,12 +68,12 @@ class MainScreen(Screen[None]):
                     self._database, self._settings, first_rows=self._first_rows, id="account-map"
                 )
             with TabPane(f"2 {TAB_TITLES['plan']}", id="plan"):
-                # The plan editor (and the database code under it) loads when first shown.
+                # Each per-account view (and the code under it) loads when first shown.
                 yield Static("", id="plan-placeholder")
             with TabPane(f"3 {TAB_TITLES['people']}", id="people"):
-                yield PeopleView(self._database, id="people-view")
+                yield Static("", id="people-placeholder")
             with TabPane(f"4 {TAB_TITLES['pipeline']}", id="pipeline"):
-                yield PipelineView(ascii_only=self._settings.ascii_only, id="pipeline-view")
+                yield Static("", id="pipeline-placeholder")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -119,24 +118,43 @@ class MainScreen(Screen[None]):
         views = self.query("#plan-view")
         return views.first() if views else None  # type: ignore[return-value]
 
-    async def _mounted_plan_view(self) -> PlanView:
-        view = self.plan_view
-        if view is None:
-            from acctmap_tui.widgets import plan_view
-
-            view = plan_view.PlanView(self._database, settings=self._settings, id="plan-view")
-            await self.query_one("#plan-placeholder").remove()
-            await self.query_one("#plan", TabPane).mount(view)
+    async def _mounted(self, pane_id: str, view_id: str, build: Callable[[], Widget]) -> Widget:
+        """The tab's view, built and mounted in place of its placeholder on first use."""
+        views = self.query(f"#{view_id}")
+        if views:
+            return views.first()
+        view = build()
+        for placeholder in self.query(f"#{pane_id}-placeholder"):
+            await placeholder.remove()
+        await self.query_one(f"#{pane_id}", TabPane).mount(view)
         return view
+
+    def _build_plan_view(self) -> Widget:
+        from acctmap_tui.widgets.plan_view import PlanView
+
+        return PlanView(self._database, settings=self._settings, id="plan-view")
+
+    def _build_people_view(self) -> Widget:
+        from acctmap_tui.widgets.people_view import PeopleView
+
+        return PeopleView(self._database, id="people-view")
+
+    def _build_pipeline_view(self) -> Widget:
+        from acctmap_tui.widgets.pipeline_view import PipelineView
+
+        return PipelineView(ascii_only=self._settings.ascii_only, id="pipeline-view")
 
     async def _update_active_view(self) -> None:
         """Hand the selection to the visible view only; the others catch up when shown."""
         match self.active_tab:
             case "plan":
-                (await self._mounted_plan_view()).account_id = self.selected_account_id
+                view = await self._mounted("plan", "plan-view", self._build_plan_view)
+                view.account_id = self.selected_account_id  # type: ignore[attr-defined]
             case "people":
-                self.query_one(PeopleView).account_id = self.selected_account_id
+                view = await self._mounted("people", "people-view", self._build_people_view)
+                view.account_id = self.selected_account_id  # type: ignore[attr-defined]
             case "pipeline":
+                await self._mounted("pipeline", "pipeline-view", self._build_pipeline_view)
                 self._update_pipeline()
 
     @on(ShownAccounts)
@@ -147,7 +165,10 @@ class MainScreen(Screen[None]):
     def _update_pipeline(self) -> None:
         """The forecast covers exactly the accounts the account table shows."""
         accounts = self.query_one(AccountMapView)
-        self.query_one(PipelineView).show_rows(
+        pipelines = self.query("#pipeline-view")
+        if not pipelines:
+            return
+        pipelines.first().show_rows(  # type: ignore[attr-defined]
             accounts.shown_rows,
             total_accounts=len(accounts.rows),
             filter_label=accounts.filter_label,

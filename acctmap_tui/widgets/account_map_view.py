@@ -186,9 +186,12 @@ class AccountMapView(Vertical):
     def on_mount(self) -> None:
         self.query_one("#accounts-empty").display = False
         if self._first_rows is not None:
-            # Shown in the very first frame; the worker then reads everything properly.
+            # Shown in the very first frame; the full read starts once that frame is
+            # painted, so importing the database stack does not delay it.
             self._show_rows(self._first_rows)
             self._first_rows = None
+            self.call_after_refresh(self.reload)
+            return
         self.reload()
 
     def reload(self) -> None:

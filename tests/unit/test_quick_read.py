@@ -13,7 +13,7 @@ from acctmap_tui.data.map_queries import load_ranked_map
 from acctmap_tui.data.models import Account, NextAction, name_key
 from acctmap_tui.data.quick_read import read_first_map
 from acctmap_tui.demo import generate_demo
-from acctmap_tui.domain.account_map import AccountMapRow
+from acctmap_tui.domain.account_map import AccountMapRow, MapFilter, search_text_of
 
 TODAY = date.today()
 
@@ -37,7 +37,7 @@ def _comparable(rows: list[AccountMapRow]) -> list[tuple]:
             row.overdue_actions,
             row.stale,
             tuple(sorted(row.fit.items())),
-            row.search_text,
+            search_text_of(row),
         )
         for row in rows
     ]
@@ -109,3 +109,12 @@ def test_steps_aside_when_it_should(tmp_path: Path, database: Database) -> None:
     connection.close()
     assert read_first_map(f"sqlite:///{older}", today=TODAY) is None
     assert read_first_map(database.url, today=TODAY) == []  # current, empty: no rows
+
+
+def test_the_filter_builds_the_search_text_the_quick_read_left_out(database: Database) -> None:
+    generate_demo(database, accounts=10, seed=1, today=TODAY)
+    quick = read_first_map(database.url, today=TODAY) or []
+    assert quick and all(row.search_text == "" for row in quick)
+    target = quick[3]
+    assert MapFilter(text=target.name).apply(quick)[0] is target
+    assert target.search_text.startswith(target.name.casefold())
