@@ -30,10 +30,6 @@ def test_accounts_tab(snap_compare, app: AcctmapApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=after())
 
 
-def test_plan_tab(snap_compare, app: AcctmapApp) -> None:
-    assert snap_compare(app, terminal_size=SIZE, run_before=after("2"))
-
-
 def test_people_tab(snap_compare, app: AcctmapApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=after("3"))
 
