@@ -7,6 +7,7 @@ that need them, so ``acctmap --version`` and scripted commands start fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -349,13 +350,7 @@ def _print_rows(rows: list[AccountMapRow], output: OutputFormat) -> None:
     elif output is OutputFormat.CSV:
         sys.stdout.write(map_as_csv(rows))
     else:
-        from rich.console import Console
-
-        console = Console()
-        width = console.width if console.is_terminal else None
-        if width is None:
-            console = Console(width=10_000)
-        console.print(map_as_table(rows, width))
+        _print_fitted(lambda width: map_as_table(rows, width))
 
 
 class ForecastGrouping(StrEnum):
@@ -386,17 +381,21 @@ def forecast(
     if output is ForecastFormat.JSON:
         typer.echo(forecast_as_json(summaries))
         return
-    _print_wide(forecast_as_table(summaries, ascii_only=not _stdout_is_utf8()))
+    _print_fitted(lambda _width: forecast_as_table(summaries, ascii_only=not _stdout_is_utf8()))
 
 
-def _print_wide(renderable: object) -> None:
-    """Print for a terminal at its width; to a pipe or file, never cut."""
+def _print_fitted(build: Callable[[int | None], object]) -> None:
+    """Print a table built for the terminal's width; to a pipe or file, never cut.
+
+    ``build`` gets the width to fit (None: unlimited), so it can leave columns out.
+    """
     from rich.console import Console
 
     console = Console()
-    if not console.is_terminal:
+    width = console.width if console.is_terminal else None
+    if width is None:
         console = Console(width=10_000)
-    console.print(renderable)
+    console.print(build(width))
 
 
 @app.command()
@@ -510,13 +509,7 @@ def health(
     elif account is not None:
         typer.echo(health_detail_text(healths[0]))
     else:
-        from rich.console import Console
-
-        console = Console()
-        width = console.width if console.is_terminal else None
-        if width is None:
-            console = Console(width=10_000)
-        console.print(health_as_table(healths, width=width))
+        _print_fitted(lambda width: health_as_table(healths, width=width))
 
 
 export_app = typer.Typer(help="Write the plan or the account map as a document.")

@@ -11,28 +11,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from acctmap_tui.data.models import (
-    Account,
-    AccountImpact,
-    AccountProblem,
     AppSetting,
-    Competitor,
     Contact,
-    TeamMember,
 )
 from acctmap_tui.data.types import utc_now
 from acctmap_tui.domain.vocabulary import BuyingRole, Sentiment
-
-
-def get_account(account_id: int, *, session: Session) -> Account | None:
-    return session.get(Account, account_id)
-
-
-def list_contacts(account_id: int, *, session: Session) -> list[Contact]:
-    """An account's contacts, in a stable order (by name, then id)."""
-    statement = (
-        select(Contact).where(Contact.account_id == account_id).order_by(Contact.name, Contact.id)
-    )
-    return list(session.exec(statement))
 
 
 def table_counts(*, session: Session) -> dict[str, int]:
@@ -45,11 +28,6 @@ def table_counts(*, session: Session) -> dict[str, int]:
     return counts
 
 
-def get_setting(key: str, default: Any = None, *, session: Session) -> Any:
-    row = session.get(AppSetting, key)
-    return default if row is None else json.loads(row.value)
-
-
 def put_setting(key: str, value: Any, *, session: Session) -> None:
     """Store a JSON-serialisable team setting; the caller commits."""
     row = session.get(AppSetting, key)
@@ -60,38 +38,6 @@ def put_setting(key: str, value: Any, *, session: Session) -> None:
         row.value = text
         row.updated_at = utc_now()
         session.add(row)
-
-
-# --- the app shell's read-only views ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AccountDetails:
-    """One account with what its plan summary shows from the related tables."""
-
-    account: Account
-    owner: str | None
-    problem: AccountProblem | None
-    impact: AccountImpact | None
-    competitor_count: int
-
-
-def get_account_details(account_id: int, *, session: Session) -> AccountDetails | None:
-    """A live account with its owner's name, problem, impact and competitor count."""
-    account = session.get(Account, account_id)
-    if account is None or account.deleted_at is not None:
-        return None
-    owner = session.get(TeamMember, account.owner_id) if account.owner_id is not None else None
-    competitor_count = session.exec(
-        select(sa.func.count()).select_from(Competitor).where(Competitor.account_id == account_id)
-    ).one()
-    return AccountDetails(
-        account=account,
-        owner=owner.name if owner is not None else None,
-        problem=session.get(AccountProblem, account_id),
-        impact=session.get(AccountImpact, account_id),
-        competitor_count=competitor_count,
-    )
 
 
 @dataclass(frozen=True)

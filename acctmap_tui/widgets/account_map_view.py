@@ -147,10 +147,6 @@ class AccountMapView(Vertical):
         return self._shown
 
     @property
-    def map_filter(self) -> MapFilter:
-        return self._filter
-
-    @property
     def sort(self) -> tuple[str, bool]:
         return self._sort_key, self._descending
 
