@@ -1,6 +1,6 @@
 """Allows ``python -m acctmap_tui``."""
 
-from acctmap_tui.cli import main
+from acctmap_tui.launcher import main
 
 if __name__ == "__main__":
     main()

@@ -16,7 +16,11 @@ from acctmap_tui.screens.main import MainScreen
 from acctmap_tui.settings import Settings
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from acctmap_tui.data.db import Database
+    from acctmap_tui.domain.upcoming import UpcomingDate
+    from acctmap_tui.widgets.plan_view import PlanView
 
 
 class AcctmapApp(App[None]):
@@ -44,6 +48,8 @@ class AcctmapApp(App[None]):
         ),
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
+        Binding("S", "plan_summary", "Plan summary", show=False, id="plan-summary"),
+        Binding("U", "upcoming_dates", "Upcoming dates", show=False, id="upcoming-dates"),
         # Textual adds ctrl+p itself when no binding names the action; naming it
         # here gives it a description that reads well in the footer and the help.
         Binding(
@@ -69,6 +75,8 @@ class AcctmapApp(App[None]):
         separator = " - " if settings.ascii_only else " · "
         self.sub_title = f"{database.name}{separator}{settings.user}"
         self._main_screen: MainScreen | None = None
+        self._pending_section: tuple[int, str] | None = None
+        """(account, Plan sub-tab) to show once that account's plan has loaded."""
 
     def get_default_screen(self) -> MainScreen:
         self._main_screen = MainScreen(self.database, self.settings, self._first_rows)
@@ -103,9 +111,79 @@ class AcctmapApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # q quits from the main screen only: in a form or dialog it would throw away
         # what the user was typing (Esc closes those, asking first when needed).
-        if action == "quit":
+        # The review screens open from the main screen only, never over a dialog.
+        if action in ("quit", "plan_summary", "upcoming_dates"):
             return self.screen is self._main_screen
         return True
+
+    # --- plan summary, upcoming dates, export (keys and the command palette) -------------------
+
+    def _selected_account(self) -> tuple[int, str] | None:
+        """The account selected on the main screen, with its name; None (and a note) if none."""
+        account_id = self.main_screen.selected_account_id if self._main_screen else None
+        if account_id is None:
+            self.notify("Select an account first (Accounts tab, key 1).", severity="warning")
+            return None
+        row = next((r for r in self.account_rows if r.id == account_id), None)
+        return account_id, row.name if row is not None else f"account {account_id}"
+
+    def action_plan_summary(self) -> None:
+        """Show the selected account's whole plan on one screen."""
+        selected = self._selected_account()
+        if selected is None:
+            return
+        from acctmap_tui.screens.plan_summary import PlanSummaryScreen
+
+        row = next((r for r in self.account_rows if r.id == selected[0]), None)
+        self.push_screen(
+            PlanSummaryScreen(
+                self.database, selected[0], row=row, ascii_only=self.settings.ascii_only
+            )
+        )
+
+    def action_upcoming_dates(self) -> None:
+        """List the dates due in the next 30 days (and overdue) across accounts."""
+        from acctmap_tui.screens.upcoming import UpcomingScreen
+
+        self.push_screen(UpcomingScreen(self.database), self._open_upcoming)
+
+    def _open_upcoming(self, chosen: UpcomingDate | None) -> None:
+        """Select the chosen date's account and show where the item is edited."""
+        if chosen is None:
+            return
+        account_id, section = chosen.item.account_id, chosen.item.kind.section
+        if section is None:  # a next action: the Accounts tab, where a lists them
+            self.main_screen.show_account(account_id, "accounts")
+            return
+        self.main_screen.show_account(account_id, "plan")
+        plan = self.main_screen.plan_view
+        if plan is not None:
+            plan.show_section(section)
+        else:  # mounted on first use: wait for it to load this account
+            self._pending_section = (account_id, section)
+
+    def on_plan_view_loaded(self, message: PlanView.Loaded) -> None:
+        pending, self._pending_section = self._pending_section, None
+        plan = self.main_screen.plan_view
+        if pending is not None and pending[0] == message.account_id and plan is not None:
+            plan.show_section(pending[1])
+
+    def action_export_plan(self) -> None:
+        """Ask for a file and write the selected account's plan there as Markdown."""
+        selected = self._selected_account()
+        if selected is None:
+            return
+        from acctmap_tui.screens.export_plan import ExportPlanScreen
+
+        plan = self.main_screen.plan_view
+        unsaved = plan is not None and plan.account_id == selected[0] and plan.is_dirty
+        self.push_screen(
+            ExportPlanScreen(self.database, *selected, unsaved_note=unsaved), self._exported
+        )
+
+    def _exported(self, path: Path | None) -> None:
+        if path is not None:
+            self.notify(f"Wrote {path}", title="Plan exported")
 
     @on(ShowAccount)
     def _show_account(self, message: ShowAccount) -> None:

@@ -16,14 +16,17 @@ import typer
 
 from acctmap_tui import __version__
 from acctmap_tui.errors import AcctmapError, DatabaseError
+from acctmap_tui.launcher import stdout_is_utf8
 
 if TYPE_CHECKING:
     from acctmap_tui.data.db import Database
     from acctmap_tui.data.deferred import DeferredDatabase
     from acctmap_tui.data.plan_document import PlanDocument
+    from acctmap_tui.data.stakeholder_queries import StakeholderFacts
     from acctmap_tui.demo import DemoSummary
     from acctmap_tui.domain.account_map import AccountMapRow
     from acctmap_tui.domain.plan_health import PlanHealth
+    from acctmap_tui.graph.build import StakeholderGraph
     from acctmap_tui.settings import Settings
 
 app = typer.Typer(
@@ -91,54 +94,17 @@ def _open(db: str | None) -> Database:
 
 
 def _settings(user: str | None, ascii_only: bool = False) -> Settings:
-    from acctmap_tui.settings import Settings, current_user
+    from acctmap_tui.launcher import settings_for
 
-    return Settings(user=current_user(user), ascii_only=ascii_only or not _stdout_is_utf8())
-
-
-def _stdout_is_utf8() -> bool:
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
-    return encoding in ("utf8", "utf8sig")
+    return settings_for(user, ascii_only)
 
 
-def _run_tui(
-    database: Database | DeferredDatabase,
-    settings: Settings,
-    first_rows: list[AccountMapRow] | None = None,
-) -> None:
-    from acctmap_tui.app import make_app
-    from acctmap_tui.gc_tuning import quiet_collector
+def _run_tui(database: Database | DeferredDatabase, settings: Settings) -> None:
+    from acctmap_tui.launcher import run_tui
 
-    with quiet_collector():  # start-up objects live as long as the app
-        tui = make_app(database, settings, first_rows)  # type: ignore[arg-type]
-    try:
-        tui.run()
-    finally:
-        database.close()
-    if tui.return_code:
-        raise typer.Exit(tui.return_code)
-
-
-def _launch(db: str | None, settings: Settings) -> None:
-    """Open the app: straight on quickly read rows when the database allows it.
-
-    For an up-to-date SQLite file the first screen is read with the standard
-    library and the database stack loads behind it; otherwise the database is
-    opened (checked, migrated) first, with its one-line errors.
-    """
-    from datetime import date
-
-    from acctmap_tui.data.location import resolve_url
-    from acctmap_tui.data.quick_read import read_first_map
-
-    url = resolve_url(db)
-    first_rows = read_first_map(url, today=date.today(), stale_after_days=settings.stale_after_days)
-    if first_rows is None:
-        _run_tui(_open(db), settings)
-        return
-    from acctmap_tui.data.deferred import DeferredDatabase
-
-    _run_tui(DeferredDatabase(url), settings, first_rows)
+    code = run_tui(database, settings)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.callback(invoke_without_command=True)
@@ -159,7 +125,14 @@ def main_callback(
     """Open the app on the database (``acctmap --db team.db``)."""
     if ctx.invoked_subcommand is not None:
         return
-    _launch(db, _settings(user, ascii_only))
+    from acctmap_tui.launcher import launch_app
+
+    try:
+        code = launch_app(db, _settings(user, ascii_only))
+    except DatabaseError as error:
+        fail(str(error))
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -381,7 +354,7 @@ def forecast(
     if output is ForecastFormat.JSON:
         typer.echo(forecast_as_json(summaries))
         return
-    _print_fitted(lambda _width: forecast_as_table(summaries, ascii_only=not _stdout_is_utf8()))
+    _print_fitted(lambda _width: forecast_as_table(summaries, ascii_only=not stdout_is_utf8()))
 
 
 def _print_fitted(build: Callable[[int | None], object]) -> None:
@@ -510,6 +483,202 @@ def health(
         typer.echo(health_detail_text(healths[0]))
     else:
         _print_fitted(lambda width: health_as_table(healths, width=width))
+
+
+# --- the stakeholder graph: `acctmap path` and `acctmap gaps` -----------------------------
+
+
+class PathFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class GapsFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@app.command("path")
+def intro_path(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Option("--account", help="The account's name (any case).")],
+    to: Annotated[str, typer.Option("--to", help="The contact to be introduced to (any case).")],
+    from_member: Annotated[
+        str | None,
+        typer.Option("--from", help="Start from this team member (name or login); default: any."),
+    ] = None,
+    db: DbOption = None,
+    output: Annotated[PathFormat, typer.Option("--format")] = PathFormat.TEXT,
+) -> None:
+    """The warm-introduction path: the strongest chain of relationships from our team to a contact.
+
+    Strength is the product of the links' strengths (each 1-5 read as 0.2-1, faded by
+    time since the last touch). Exits 1 when nobody on our side is connected to them.
+    """
+    import json
+
+    from acctmap_tui.graph.paths import warm_intro_path
+    from acctmap_tui.graph.report import path_as_record, path_as_text
+
+    graph = _account_graph(_chosen_db(ctx, db), account)
+    contact_id = _graph_contact(graph, to)
+    member_id = None if from_member is None else _graph_member(graph, from_member)
+    found = warm_intro_path(graph, contact_id, from_member_id=member_id)
+    if found is None:
+        origin = "our team" if member_id is None else graph.members[member_id].name
+        target = graph.contacts[contact_id].name
+        fail(f"no warm path from {origin} to {target} at {graph.facts.account_name}")
+    if output is PathFormat.JSON:
+        typer.echo(json.dumps(path_as_record(found), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(path_as_text(found))
+
+
+@app.command()
+def gaps(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Argument(help="The account's name (any case).")],
+    db: DbOption = None,
+    output: Annotated[GapsFormat, typer.Option("--format")] = GapsFormat.TABLE,
+) -> None:
+    """Stakeholder coverage: gaps, next best introductions, key-person risks, stale links."""
+    import json
+
+    from acctmap_tui.graph.analysis import analyse_account
+    from acctmap_tui.graph.report import analysis_as_record, analysis_as_tables
+
+    analysis = analyse_account(_account_graph(_chosen_db(ctx, db), account))
+    if output is GapsFormat.JSON:
+        typer.echo(json.dumps(analysis_as_record(analysis), indent=2, ensure_ascii=False))
+    else:
+        _print_fitted(lambda _width: analysis_as_tables(analysis))
+
+
+def _account_graph(db: str | None, account_name: str) -> StakeholderGraph:
+    """The named account's stakeholder graph, faded to now by the team's half-life."""
+    from datetime import UTC, datetime
+
+    from acctmap_tui.data.account_store import find_account_by_name
+    from acctmap_tui.data.stakeholder_queries import load_half_life_days, load_stakeholder_facts
+    from acctmap_tui.graph.build import build_graph
+    from acctmap_tui.graph.freshness import Freshness
+
+    database = _open(db)
+    try:
+        with database.session() as session:
+            account = find_account_by_name(account_name, session=session)
+            if account is None or account.id is None:
+                fail(f"no account named {account_name!r}; `acctmap accounts` lists them")
+            facts = load_stakeholder_facts(account.id, session=session)
+            half_life = load_half_life_days(session=session)
+    finally:
+        database.close()
+    assert facts is not None
+    return build_graph(facts, Freshness(datetime.now(UTC), half_life))
+
+
+def _graph_contact(graph: StakeholderGraph, name: str) -> int:
+    """The one current contact of the account with this name (case and spaces ignored)."""
+    from acctmap_tui.data.models import name_key
+
+    wanted = name_key(name)
+    found = sorted(c.id for c in graph.contacts.values() if name_key(c.name) == wanted)
+    account = graph.facts.account_name
+    if not found:
+        fail(f"no current contact named {name!r} at {account}")
+    if len(found) > 1:
+        titles = ", ".join(graph.contacts[i].title or f"id {i}" for i in found)
+        fail(f"{len(found)} contacts at {account} are named {name!r} ({titles}); ambiguous")
+    return found[0]
+
+
+def _graph_member(graph: StakeholderGraph, name: str) -> int:
+    """The one active team member with this name or login (case and spaces ignored)."""
+    from acctmap_tui.data.models import name_key
+
+    wanted = name_key(name)
+    by_name = sorted(m.id for m in graph.members.values() if name_key(m.name) == wanted)
+    by_login = sorted(
+        m.id for m in graph.members.values() if m.username and name_key(m.username) == wanted
+    )
+    found = by_name or by_login
+    if not found:
+        fail(f"no active team member named {name!r}")
+    if len(found) > 1:
+        fail(f"{len(found)} team members are named {name!r}; ambiguous")
+    return found[0]
+
+
+@app.command()
+def orgchart(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Argument(help="The account's name (any case).")],
+    width: Annotated[
+        int | None,
+        typer.Option("--width", min=40, help="Fit within N columns: root trees go in bands."),
+    ] = None,
+    ascii_only: Annotated[
+        bool, typer.Option("--ascii", help="Draw with plain ASCII (+-|) instead of box lines.")
+    ] = False,
+    legend: Annotated[bool, typer.Option("--legend/--no-legend", help="Explain the marks.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Print the account's org chart: the reports-to tree in boxes, seats included.
+
+    Each box holds the name, title, buying-role badge, sentiment and a "not met" mark;
+    a vacant seat has a dashed border. ASCII is used when stdout is not UTF-8.
+    """
+    from acctmap_tui.orgchart import OrgChartOptions, legend_lines, needs_ascii
+    from acctmap_tui.orgchart.pack import render_within
+    from acctmap_tui.orgchart.people import org_people
+
+    graph_facts = _account_facts(_chosen_db(ctx, db), account)
+    people = org_people(graph_facts)
+    if not people:
+        typer.echo(f"{graph_facts.account_name} has no contacts or seats yet.")
+        return
+    plain = ascii_only or needs_ascii(getattr(sys.stdout, "encoding", None))
+    typer.echo(f"{graph_facts.account_name}: {len(people)} people")
+    typer.echo(render_within(people, OrgChartOptions(ascii=plain), width))
+    if legend:
+        typer.echo("")
+        typer.echo("\n".join(legend_lines(ascii=plain)))
+
+
+def _account_facts(db: str | None, account_name: str) -> StakeholderFacts:
+    """The named account's people, seats and relationships as read now."""
+    from acctmap_tui.data.account_store import find_account_by_name
+    from acctmap_tui.data.stakeholder_queries import load_stakeholder_facts
+
+    database = _open(db)
+    try:
+        with database.session() as session:
+            account = find_account_by_name(account_name, session=session)
+            if account is None or account.id is None:
+                fail(f"no account named {account_name!r}; `acctmap accounts` lists them")
+            facts = load_stakeholder_facts(account.id, session=session)
+    finally:
+        database.close()
+    assert facts is not None
+    return facts
+
+
+@app.command()
+def upcoming(
+    ctx: typer.Context,
+    db: DbOption = None,
+    days: Annotated[
+        int,
+        typer.Option("--days", min=0, help="How many days ahead; overdue dates always show."),
+    ] = 30,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TABLE,
+) -> None:
+    """Milestones, compelling events, renewals, plan items and actions due soon, all accounts."""
+    from acctmap_tui.upcoming_cli import upcoming_command
+
+    if output is OutputFormat.CSV:
+        fail("--format: upcoming dates are written as table or json", 2)
+    upcoming_command(_open(_chosen_db(ctx, db)), days=days, output_format=output.value)
 
 
 export_app = typer.Typer(help="Write the plan or the account map as a document.")
@@ -656,22 +825,7 @@ def undelete(
 
 
 def main() -> None:
-    """Console entry point: a database failure that escaped a command becomes one line."""
-    try:
-        app()
-    except AcctmapError as error:
-        typer.echo(f"acctmap: {error}", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as error:
-        sa_exc = sys.modules.get("sqlalchemy.exc")
-        if sa_exc is not None and isinstance(error, sa_exc.OperationalError):
-            reason = str(error.orig or error).strip().splitlines()[0]
-            typer.echo(f"acctmap: database error: {reason}", err=True)
-            sys.exit(1)
-        raise
+    """Console entry point through the full parser (``acctmap_tui.launcher`` is the usual one)."""
+    from acctmap_tui.launcher import report_errors
 
-
-if __name__ == "__main__":
-    main()
+    report_errors(app)

@@ -1,8 +1,9 @@
-"""Command-palette providers: jump to any account by name, or to a tab."""
+"""Command-palette providers: jump to any account by name, to a tab, or to a review screen."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
@@ -50,8 +51,14 @@ def highlight(matcher: Matcher, text: str) -> Content:
     return content
 
 
+PLAN_SUMMARY_COMMAND = "Plan summary"
+UPCOMING_COMMAND = "Upcoming dates"
+EXPORT_PLAN_COMMAND = "Export plan…"
+
+
 class AccountCommands(Provider):
-    """ "Jump to account: <name>" for every listed account, and "Show tab: <tab>".
+    """ "Jump to account: <name>" for every listed account, "Show tab: <tab>", and the
+    review commands (plan summary, upcoming dates, export plan).
 
     Accounts come from the list the Accounts tab has loaded, so a jump always lands
     on a row that is there, and opening the palette reads nothing from the database.
@@ -61,18 +68,41 @@ class AccountCommands(Provider):
     def _app(self) -> AcctmapApp:
         return cast("AcctmapApp", self.app)
 
-    def _tab_commands(self) -> list[tuple[str, ShowTab]]:
-        return [(f"Show tab: {title}", ShowTab(tab)) for tab, title in TAB_TITLES.items()]
+    def _commands(self) -> list[tuple[str, Callable[[], object], str | None]]:
+        """(text, what it does, help) of every command that is not an account."""
+        app = self._app
+        commands: list[tuple[str, Callable[[], object], str | None]] = [
+            (f"Show tab: {title}", partial(app.post_message, ShowTab(tab)), None)
+            for tab, title in TAB_TITLES.items()
+        ]
+        commands += [
+            (
+                PLAN_SUMMARY_COMMAND,
+                app.action_plan_summary,
+                "The selected account's plan on one screen (S)",
+            ),
+            (
+                UPCOMING_COMMAND,
+                app.action_upcoming_dates,
+                "Dates due in the next 30 days and overdue, all accounts (U)",
+            ),
+            (
+                EXPORT_PLAN_COMMAND,
+                app.action_export_plan,
+                "Write the selected account's plan to a Markdown file",
+            ),
+        ]
+        return commands
 
     async def discover(self) -> Hits:
-        for text, message in self._tab_commands():
-            yield DiscoveryHit(text, partial(self._app.post_message, message))
+        for text, command, help_text in self._commands():
+            yield DiscoveryHit(text, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, message in self._tab_commands():
+        for text, command, help_text in self._commands():
             if (score := matcher.match(text)) > 0:
-                yield Hit(score, highlight(matcher, text), partial(self._app.post_message, message))
+                yield Hit(score, highlight(matcher, text), command, help=help_text)
 
         wanted = query.casefold().replace(" ", "")
         scored = []

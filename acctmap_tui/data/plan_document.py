@@ -35,6 +35,11 @@ from acctmap_tui.data.models import (
     Seat,
     TeamMember,
 )
+from acctmap_tui.domain.qualification import (
+    QualificationFacts,
+    QualificationLetter,
+    assess_qualification,
+)
 from acctmap_tui.domain.vocabulary import (
     AdoptionLevel,
     BuyingRole,
@@ -333,6 +338,25 @@ class PlanDocument:
             return None
         return (self.revenue_potential * Decimal(str(self.win_probability))).quantize(
             Decimal("0.01")
+        )
+
+    @property
+    def meddpicc(self) -> tuple[QualificationLetter, ...]:
+        """The eight MEDDPICC letters as this plan answers them."""
+        return assess_qualification(
+            QualificationFacts(
+                currency=self.currency,
+                value_amount=self.impact.value_amount,
+                value_description=self.impact.value_description,
+                problem_statement=self.problem.statement,
+                cost_of_inaction=self.impact.cost_of_inaction,
+                contacts=self.people.contacts,
+                competitors=[competitor.name for competitor in self.solution.competitors],
+                next_best_alternative=self.solution.next_best_alternative,
+                decision_criteria=self.qualification.decision_criteria,
+                decision_process=self.qualification.decision_process,
+                paper_process=self.qualification.paper_process,
+            )
         )
 
 

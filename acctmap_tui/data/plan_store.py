@@ -38,6 +38,7 @@ from acctmap_tui.data.models import (
 )
 from acctmap_tui.data.repo import ContactRow, list_contact_rows
 from acctmap_tui.domain.plan_fields import PLAN_FIELDS, PlanList, PlanRecord
+from acctmap_tui.domain.qualification import EDITABLE_COLUMNS as QUALIFICATION_COLUMNS
 from acctmap_tui.domain.vocabulary import STANDARD_DISCOVERY_QUESTIONS
 from acctmap_tui.errors import AcctmapError
 
@@ -90,6 +91,8 @@ EDITABLE_RECORD_COLUMNS: dict[PlanRecord, frozenset[str]] = {
     record: frozenset(f.column for f in PLAN_FIELDS if f.record is record) for record in PlanRecord
 }
 """The columns :func:`save_plan` may write on each record."""
+# The Qualification sub-tab edits three account columns that are not plan fields.
+EDITABLE_RECORD_COLUMNS[PlanRecord.ACCOUNT] |= frozenset(QUALIFICATION_COLUMNS)
 
 
 def version_key(table: str, record_id: int | str) -> str:

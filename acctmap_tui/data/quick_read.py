@@ -58,7 +58,8 @@ _STAGES = {member.value: member for member in Stage}
 
 
 def _money(cents: int | None) -> Decimal | None:
-    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+    """Stored cents as an amount with two places (``scaleb`` is exact and quick)."""
+    return None if cents is None else Decimal(cents).scaleb(-2)
 
 
 def _utc(text: str | None) -> datetime | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,6 +52,12 @@ class ContactRow:
     sentiment: Sentiment | None
     reports_to: str | None
     met: bool
+    version: int = 1
+    """For edits and deletes from the People tab (a stale version is refused)."""
+    reports_to_id: int | None = None
+    dotted_line_to_id: int | None = None
+    left_on: date | None = None
+    """The contact left the account; shown marked rather than hidden."""
 
 
 def list_contact_rows(account_id: int, *, session: Session) -> list[ContactRow]:
@@ -65,6 +72,10 @@ def list_contact_rows(account_id: int, *, session: Session) -> list[ContactRow]:
             Contact.sentiment,
             manager.name,
             Contact.met,
+            Contact.version,
+            Contact.reports_to_id,
+            Contact.dotted_line_to_id,
+            Contact.left_on,
         )
         .join(manager, Contact.reports_to_id == manager.id, isouter=True)
         .where(Contact.account_id == account_id)

@@ -144,12 +144,13 @@ def rank_rows(
         ),
         config,
     )
+    ranked: list[AccountMapRow] = materialised.copy()
     for row in materialised:
-        row.score = scores[row.id]
+        row.score = score = scores[row.id]
+        ranked[score.rank - 1] = row  # ranks are 1..n, each once: placed, not sorted
         row.stale = is_stale(row.last_reviewed_at, today, stale_after_days)
         if with_search_text:
             row.search_text = _search_text(row)
-    ranked = sorted(materialised, key=lambda row: row.score.rank if row.score else 0)
     return ranked
 
 

@@ -35,8 +35,8 @@ from decimal import Decimal
 
 from acctmap_tui.data.plan_document import ContactEntry, PlanDocument
 from acctmap_tui.domain.account_map import AccountMapRow
+from acctmap_tui.domain.qualification import filled_count, letter_mark
 from acctmap_tui.domain.values import format_money, format_probability
-from acctmap_tui.domain.vocabulary import BuyingRole
 from acctmap_tui.interchange.account_map import neutralise_formula
 
 EMPTY = "—"
@@ -49,11 +49,15 @@ PLAN_SECTIONS: tuple[str, ...] = (
     "3. Solution: why us?",
     "4. People: who are the key stakeholders?",
     "5. Plan",
+    "Qualification (MEDDPICC)",
     "Key events and milestones",
     "Next actions",
     "Plan health",
 )
 """The second-level headings of a plan document, in order; every document has all of them."""
+
+QUALIFICATION_COLUMNS: tuple[str, ...] = ("Letter", "Element", "Status", "Answer", "From")
+"""The MEDDPICC table: one row per letter, the status in words (``✓ yes``, ``✗ missing``)."""
 
 STAKEHOLDER_COLUMNS: tuple[str, ...] = (
     "Name",
@@ -181,11 +185,6 @@ def _reports_to(contact: ContactEntry) -> str | None:
     if contact.dotted_line_to:
         return f"dotted line to {contact.dotted_line_to}"
     return contact.reports_to
-
-
-def _names_with_role(document: PlanDocument, role: BuyingRole) -> str | None:
-    names = [c.name for c in document.people.contacts if c.buying_role is role]
-    return ", ".join(names) or None
 
 
 # --- the plan document --------------------------------------------------------------------------
@@ -441,26 +440,26 @@ def _plan(document: PlanDocument) -> list[str]:
         ]
     )
     lines += ["### Escalation path", "", _value(plan.escalation_path, 0), ""]
-    qualification = document.qualification
-    competition = [c.name for c in document.solution.competitors]
-    if document.solution.next_best_alternative:
-        competition.append(f"next best alternative: {document.solution.next_best_alternative}")
-    impact = document.impact
-    metrics = format_money(impact.value_amount, document.currency) or impact.value_description
-    lines += ["### Qualification (MEDDPICC)", ""]
-    lines += _fields(
-        [
-            ("Metrics", metrics),
-            ("Economic buyer", _names_with_role(document, BuyingRole.ECONOMIC_BUYER)),
-            ("Decision criteria", qualification.decision_criteria),
-            ("Decision process", qualification.decision_process),
-            ("Paper process", qualification.paper_process),
-            ("Identify pain", document.problem.statement),
-            ("Champion", _names_with_role(document, BuyingRole.CHAMPION)),
-            ("Competition", "; ".join(competition) or None),
-        ]
-    )
     return lines
+
+
+def _qualification(document: PlanDocument) -> list[str]:
+    letters = document.meddpicc
+    lines = [f"{filled_count(letters)} of {len(letters)} letters answered.", ""]
+    return lines + _table(
+        QUALIFICATION_COLUMNS,
+        [
+            (
+                letter.letter,
+                letter.name,
+                letter_mark(letter.filled),
+                letter.value or None,
+                letter.source,
+            )
+            for letter in letters
+        ],
+        None,
+    )
 
 
 def _milestones(document: PlanDocument, today: date) -> list[str]:
@@ -527,6 +526,7 @@ def plan_as_markdown(
                 _solution(document),
                 _people(document),
                 _plan(document),
+                _qualification(document),
                 _milestones(document, generated_on),
                 _actions(document, generated_on),
                 _health(findings),
@@ -610,6 +610,7 @@ __all__ = [
     "EMPTY",
     "MAP_TEMPLATE_COLUMNS",
     "PLAN_SECTIONS",
+    "QUALIFICATION_COLUMNS",
     "STAKEHOLDER_COLUMNS",
     "escape_cell",
     "escape_markdown",

@@ -137,7 +137,7 @@ class MainScreen(Screen[None]):
     def _build_people_view(self) -> Widget:
         from acctmap_tui.widgets.people_view import PeopleView
 
-        return PeopleView(self._database, id="people-view")
+        return PeopleView(self._database, settings=self._settings, id="people-view")
 
     def _build_pipeline_view(self) -> Widget:
         from acctmap_tui.widgets.pipeline_view import PipelineView

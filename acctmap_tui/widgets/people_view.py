@@ -1,26 +1,58 @@
-"""The People tab, for now the selected account's contacts in a table."""
+"""The People tab: an account's contacts and seats, and the highlighted one's relationships.
+
+The upper table lists contacts, then seats (a vacant one reads "CFO — unknown");
+the lower one lists the relationships of the highlighted contact. Everything is
+edited from the keyboard: ``n`` new contact, ``e``/Enter edit, ``d`` delete (with
+a choice for a manager's reports), ``u`` undo a delete made in this session, ``r``
+add a relationship, ``s`` add a seat, ``p`` the account's partners. Reads and
+writes run in thread workers, each with its own session and one transaction.
+
+Rows of the upper table are keyed by record id: contacts by their id, seats by
+the negative of theirs, so both kinds share one cursor.
+
+``c`` switches to the org chart: the reports-to tree beside a panel of what the
+stakeholder graph says about the focused person and the account (influence, the
+warmest introduction, key-person risk, gaps, next best introductions). ``w`` and
+``i`` draw the warm-introduction and influence paths on the chart; ``x`` asks
+"what if this person left?" without saving anything. The graph is built in a
+thread worker the first time the chart is shown, and cached per account.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widgets import ContentSwitcher, DataTable, Static
 from textual.worker import get_current_worker
 
 from acctmap_tui.widgets.fitted_table import ColumnSpec, FittedTable
 from acctmap_tui.widgets.formatting import EMPTY, SELECT_ACCOUNT_TEXT, text_or_empty, yes_no
+from acctmap_tui.widgets.org_chart import OrgChart
 
 if TYPE_CHECKING:
     from acctmap_tui.data.db import Database
+    from acctmap_tui.data.people_store import DeletedContact, RelationshipRow, SeatRow
     from acctmap_tui.data.repo import ContactRow
+    from acctmap_tui.graph.analysis import AccountAnalysis
+    from acctmap_tui.graph.build import StakeholderGraph
+    from acctmap_tui.graph.cache import StakeholderGraphCache
+    from acctmap_tui.orgchart import OrgPerson
+    from acctmap_tui.settings import Settings
 
-NO_CONTACTS_TEXT = "No contacts on this account yet."
+NO_CONTACTS_TEXT = "No contacts on this account yet. Press n to add one, s for a seat."
+NO_RELATIONSHIPS_TEXT = "none yet — r adds one"
+VACANT = "unknown"
+SEAT_TITLE = "(seat)"
 
 PEOPLE_COLUMNS = (
     ColumnSpec("Name", "name", min_width=12),
@@ -31,11 +63,24 @@ PEOPLE_COLUMNS = (
     ColumnSpec("Met", "met"),
 )
 
+RELATIONSHIP_COLUMNS = (
+    ColumnSpec("From", "from", min_width=10),
+    ColumnSpec("Relationship", "kind"),
+    ColumnSpec("To", "to", min_width=10),
+    ColumnSpec("Strength", "strength"),
+    ColumnSpec("Last touch", "last-touch"),
+)
+
+_VERBS = {"engagement": "engages", "knows": "knows", "influences": "influences"}
+
 
 def contact_cells(contact: ContactRow) -> tuple[str, ...]:
     """One table row; sentiment and met are words, so they read without colour."""
+    name = contact.name
+    if contact.left_on is not None:
+        name = f"{name} (left {contact.left_on.isoformat()})"
     return (
-        contact.name,
+        name,
         text_or_empty(contact.title),
         contact.buying_role.label if contact.buying_role else EMPTY,
         contact.sentiment.label if contact.sentiment else EMPTY,
@@ -44,57 +89,736 @@ def contact_cells(contact: ContactRow) -> tuple[str, ...]:
     )
 
 
+def seat_cells(seat: SeatRow) -> tuple[str, ...]:
+    """A seat row: "CFO — unknown" while vacant, "CFO — Dana Whitfield" when filled."""
+    return (
+        f"{seat.role_title} — {seat.holder or VACANT}",
+        SEAT_TITLE,
+        seat.buying_role.label if seat.buying_role else EMPTY,
+        EMPTY,
+        text_or_empty(seat.reports_to),
+        EMPTY,
+    )
+
+
+def relationship_cells(row: RelationshipRow) -> tuple[str, ...]:
+    touched = row.last_touch_at.date().isoformat() if row.last_touch_at else EMPTY
+    return (row.source, _VERBS[row.kind.value], row.target, f"{row.strength}/5", touched)
+
+
 class PeopleTable(FittedTable):
-    """The contacts of one account."""
+    """The contacts and seats of one account."""
 
     BINDING_GROUP_TITLE = "People"
 
 
+class RelationshipsTable(FittedTable):
+    """The relationships of the highlighted contact."""
+
+    BINDING_GROUP_TITLE = "Relationships"
+
+
+@dataclass
+class PeopleData:
+    """One read of everything the tab shows."""
+
+    contacts: list[ContactRow]
+    seats: list[SeatRow] = field(default_factory=list)
+    relationships: list[RelationshipRow] = field(default_factory=list)
+
+
 class PeopleView(Vertical):
-    """Shows the contacts of the account whose id it is given."""
+    """Shows and edits the people of the account whose id it is given."""
+
+    BINDING_GROUP_TITLE = "People"
+    BINDINGS = [
+        Binding("n", "new_contact", "New", id="people.new"),
+        Binding("e", "edit", "Edit", id="people.edit"),
+        Binding("d", "delete", "Delete", id="people.delete"),
+        Binding("u", "undo_delete", "Undo delete", id="people.undo"),
+        Binding("r", "new_relationship", "Relationship", id="people.relationship"),
+        Binding("s", "new_seat", "Seat", id="people.seat"),
+        Binding("p", "partners", "Partners", id="people.partners"),
+        Binding("c", "toggle_chart", "Chart/list", id="people.chart"),
+        Binding("w", "show_path('warm')", "Warm path", id="people.warm-path"),
+        Binding("i", "show_path('influence')", "Influence path", id="people.influence-path"),
+        Binding("x", "what_if", "What if they left", id="people.what-if"),
+    ]
+
+    @dataclass
+    class ChartLoaded(Message):
+        """The graph worker has built and analysed the account (private to this widget)."""
+
+        account_id: int
+        people: list[OrgPerson]
+        graph: StakeholderGraph | None
+        analysis: AccountAnalysis | None
+        error: str | None = None
+
+    @dataclass
+    class InsightReady(Message):
+        """The panel's text for the focused person (private to this widget)."""
+
+        account_id: int
+        key: str
+        lines: list[str]
 
     @dataclass
     class Loaded(Message):
-        """The worker has read the contacts (private to this widget)."""
+        """The worker has read the people (private to this widget)."""
 
         account_id: int
-        contacts: list[ContactRow]
+        data: PeopleData | None
+        error: str | None = None
+
+    @dataclass
+    class Written(Message):
+        """A write worker finished (private to this widget)."""
+
+        text: str
+        error: bool = False
+        deleted: DeletedContact | None = None
+        select_id: int | None = None
 
     account_id: reactive[int | None] = reactive(None)
     """The account whose people to show; ``None`` shows a hint to select one."""
 
-    def __init__(self, database: Database, *, id: str | None = None) -> None:
+    def __init__(
+        self, database: Database, settings: Settings | None = None, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._database = database
+        self._given_settings = settings
+        self._data: PeopleData | None = None
+        self._undo: list[DeletedContact] = []
+        """Contacts deleted in this session, newest last: what u restores."""
+        self._select_id: int | None = None
+        self._busy = False
+        self._on_failure: Callable[[], None] | None = None
+        self._pending_undo: DeletedContact | None = None
+        """Set by a delete in the write worker; handed back with its message."""
+        self._select_after: int | None = None
+        self._graphs: StakeholderGraphCache | None = None
+        """Built stakeholder graphs by account, made on first use of the chart."""
+        self._chart_account: int | None = None
+        """The account the chart and its graph were built for."""
+        self._graph: StakeholderGraph | None = None
+        self._analysis: AccountAnalysis | None = None
+        self._people: list[OrgPerson] = []
+        self._path_shown: str | None = None
+        """``warm`` or ``influence`` while a path is drawn on the chart."""
+        self._what_if_key: str | None = None
+        """The person whose leaving the panel is showing, if any."""
+
+    @property
+    def settings(self) -> Settings:
+        """The app's settings (who is at the keyboard), unless given explicitly."""
+        if self._given_settings is not None:
+            return self._given_settings
+        return self.app.settings  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
-        yield PeopleTable(PEOPLE_COLUMNS, id="people-table")
-        yield Static(SELECT_ACCOUNT_TEXT, id="people-empty", classes="empty-state", markup=False)
+        from acctmap_tui.orgchart import OrgChartOptions
+
+        with ContentSwitcher(initial="people-list", id="people-modes"):
+            with Vertical(id="people-list"):
+                yield PeopleTable(PEOPLE_COLUMNS, id="people-table")
+                yield Static(
+                    SELECT_ACCOUNT_TEXT, id="people-empty", classes="empty-state", markup=False
+                )
+                yield Static("Relationships", id="relationships-title", markup=False)
+                yield RelationshipsTable(RELATIONSHIP_COLUMNS, id="relationships-table")
+            with Horizontal(id="people-chart"):
+                yield OrgChart(
+                    options=OrgChartOptions(ascii=self.settings.ascii_only), id="org-chart"
+                )
+                with VerticalScroll(id="stakeholder-side"):
+                    yield Static("", id="stakeholder-panel", markup=False)
+        yield Static("", id="people-message", markup=False)
+
+    # --- reading ----------------------------------------------------------------------
 
     def watch_account_id(self, account_id: int | None) -> None:
+        self._what_if_key = None
         if account_id is None:
-            self._show_contacts(None)
+            self._data = None
+            self._show(None)
+            self._show_chart(None, [], None, None)
         else:
             self._load(account_id)
+            if self.chart_shown:
+                self._load_chart(account_id)
+
+    def reload(self, *, select_id: int | None = None) -> None:
+        """Read the account's people again (after a change made elsewhere, e.g. the org chart)."""
+        self._select_id = select_id
+        if self.account_id is not None:
+            self._load(self.account_id)
+            if self._graphs is not None:
+                self._graphs.invalidate(self.account_id)
+            if self.chart_shown:
+                self._load_chart(self.account_id)
 
     @work(thread=True, exclusive=True, group="people-view")
     def _load(self, account_id: int) -> None:
+        from acctmap_tui.data.people_store import list_relationship_rows, list_seat_rows
         from acctmap_tui.data.repo import list_contact_rows
 
-        with self._database.session() as session:
-            contacts = list_contact_rows(account_id, session=session)
+        try:
+            with self._database.session() as session:
+                data = PeopleData(
+                    list_contact_rows(account_id, session=session),
+                    list_seat_rows(account_id, session=session),
+                    list_relationship_rows(account_id, session=session),
+                )
+        except sa.exc.SQLAlchemyError as error:
+            self.post_message(self.Loaded(account_id, None, str(error).splitlines()[0]))
+            return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(account_id, contacts))
+            self.post_message(self.Loaded(account_id, data))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         message.stop()
-        if message.account_id == self.account_id:  # ignore a slower, older read
-            self._show_contacts(message.contacts)
+        if message.account_id != self.account_id:  # ignore a slower, older read
+            return
+        if message.error is not None:
+            self.say(f"Could not read the people: {message.error}", error=True)
+            return
+        self._data = message.data
+        self._show(message.data)
 
-    def _show_contacts(self, contacts: list[ContactRow] | None) -> None:
+    def _show(self, data: PeopleData | None) -> None:
         table = self.query_one(PeopleTable)
-        table.set_rows([(contact.id, contact_cells(contact)) for contact in contacts or []])
+        rows: list[tuple[int, tuple[str, ...]]] = []
+        if data is not None:
+            rows = [(c.id, contact_cells(c)) for c in data.contacts]
+            rows += [(-s.id, seat_cells(s)) for s in data.seats]
+        table.set_rows(rows)
+        if self._select_id is not None:
+            table.move_to_record(self._select_id)
+            self._select_id = None
         empty = self.query_one("#people-empty", Static)
-        empty.update(SELECT_ACCOUNT_TEXT if contacts is None else NO_CONTACTS_TEXT)
-        empty.display = not contacts
+        empty.update(SELECT_ACCOUNT_TEXT if data is None else NO_CONTACTS_TEXT)
+        empty.display = not rows
+        self._show_relationships()
+        self.refresh_bindings()
+
+    # --- what is highlighted ------------------------------------------------------------
+
+    @property
+    def contacts(self) -> list[ContactRow]:
+        """The contacts as last loaded, by name."""
+        return self._data.contacts if self._data else []
+
+    def _contact(self, contact_id: int | None) -> ContactRow | None:
+        return next((c for c in self.contacts if c.id == contact_id), None)
+
+    def _highlighted_record(self) -> int | None:
+        """The highlighted contact's id, or minus the seat's: on the chart or in the list."""
+        if self.chart_shown:
+            key = self.query_one(OrgChart).focused_key
+            if key is None:
+                return None
+            return int(key[1:]) if key.startswith("c") else -int(key[1:])
+        return self.query_one(PeopleTable).cursor_record_id
+
+    def _highlighted_contact(self) -> ContactRow | None:
+        return self._contact(self._highlighted_record())
+
+    def _highlighted_seat(self) -> SeatRow | None:
+        record_id = self._highlighted_record()
+        if record_id is None or record_id >= 0 or self._data is None:
+            return None
+        return next((s for s in self._data.seats if s.id == -record_id), None)
+
+    def _shown_relationships(self) -> list[RelationshipRow]:
+        contact = self._highlighted_contact()
+        if contact is None or self._data is None:
+            return []
+        return [r for r in self._data.relationships if r.involves(contact.id)]
+
+    def _highlighted_relationship(self) -> RelationshipRow | None:
+        record_id = self.query_one(RelationshipsTable).cursor_record_id
+        return next((r for r in self._shown_relationships() if r.id == record_id), None)
+
+    @on(DataTable.RowHighlighted, "#people-table")
+    def _people_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_relationships()
+
+    def _show_relationships(self) -> None:
+        contact = self._highlighted_contact()
+        rows = self._shown_relationships()
+        self.query_one(RelationshipsTable).set_rows([(r.id, relationship_cells(r)) for r in rows])
+        title = self.query_one("#relationships-title", Static)
+        if contact is None:
+            title.update("Relationships: highlight a contact")
+        else:
+            suffix = "" if rows else f": {NO_RELATIONSHIPS_TEXT}"
+            title.update(f"Relationships of {contact.name}{suffix}")
+
+    @property
+    def _relationships_focused(self) -> bool:
+        return self.query_one(RelationshipsTable).has_focus
+
+    # --- the org chart and its panel ----------------------------------------------------
+
+    @property
+    def chart_shown(self) -> bool:
+        """Whether the org chart (rather than the list) is on screen."""
+        return self.query_one(ContentSwitcher).current == "people-chart"
+
+    def action_toggle_chart(self) -> None:
+        """Switch between the contact list and the org chart."""
+        switcher = self.query_one(ContentSwitcher)
+        if self.chart_shown:
+            switcher.current = "people-list"
+            self.query_one(PeopleTable).focus()
+        else:
+            switcher.current = "people-chart"
+            self.query_one(OrgChart).focus()
+            if self.account_id is not None and self._chart_account != self.account_id:
+                self._load_chart(self.account_id)
+        self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="people-graph")
+    def _load_chart(self, account_id: int) -> None:
+        from datetime import UTC, datetime
+
+        from acctmap_tui.data.stakeholder_queries import load_half_life_days
+        from acctmap_tui.graph.analysis import analyse_account
+        from acctmap_tui.graph.cache import StakeholderGraphCache
+        from acctmap_tui.graph.freshness import Freshness
+        from acctmap_tui.orgchart.people import org_people
+
+        if self._graphs is None:
+            self._graphs = StakeholderGraphCache()
+        try:
+            with self._database.session() as session:
+                freshness = Freshness(datetime.now(UTC), load_half_life_days(session=session))
+                graph = self._graphs.get(account_id, session=session, freshness=freshness).graph
+        except KeyError:
+            self.post_message(self.ChartLoaded(account_id, [], None, None))
+            return
+        except sa.exc.SQLAlchemyError as error:
+            message = f"Could not read the org chart: {str(error).splitlines()[0]}"
+            self.post_message(self.ChartLoaded(account_id, [], None, None, message))
+            return
+        analysis = analyse_account(graph)
+        if not get_current_worker().is_cancelled:
+            self.post_message(
+                self.ChartLoaded(account_id, org_people(graph.facts), graph, analysis)
+            )
+
+    @on(ChartLoaded)
+    def _chart_loaded(self, message: ChartLoaded) -> None:
+        message.stop()
+        if message.account_id != self.account_id:
+            return
+        if message.error is not None:
+            self.say(message.error, error=True)
+        self._show_chart(message.account_id, message.people, message.graph, message.analysis)
+
+    def _show_chart(
+        self,
+        account_id: int | None,
+        people: list[OrgPerson],
+        graph: StakeholderGraph | None,
+        analysis: AccountAnalysis | None,
+    ) -> None:
+        self._chart_account, self._people = account_id, people
+        self._graph, self._analysis = graph, analysis
+        if self._what_if_key is not None and not any(p.key == self._what_if_key for p in people):
+            self._what_if_key = None
+        self.query_one(OrgChart).set_people(people, highlight=self._path_keys())
+        self._update_panel()
+
+    def _path_keys(self) -> list[str]:
+        """Contacts on the path being shown, as chart keys."""
+        from acctmap_tui.graph.build import CONTACT
+
+        path = None
+        if self._graph is None or self._analysis is None:
+            return []
+        if self._path_shown == "influence":
+            path = self._analysis.influence_path
+        elif self._path_shown == "warm":
+            contact = self._focused_contact_id()
+            if contact is not None:
+                from acctmap_tui.graph.paths import warm_intro_path
+
+                path = warm_intro_path(self._graph, contact)
+        if path is None:
+            return []
+        return [f"c{node[1]}" for node in path.nodes if node[0] == CONTACT]
+
+    def _focused_contact_id(self) -> int | None:
+        key = self.query_one(OrgChart).focused_key
+        if key is None or not key.startswith("c"):
+            return None
+        contact_id = int(key[1:])
+        return (
+            contact_id if self._graph is not None and contact_id in self._graph.contacts else None
+        )
+
+    @on(OrgChart.Focused, "#org-chart")
+    def _chart_focused(self, event: OrgChart.Focused) -> None:
+        event.stop()
+        if self._what_if_key is not None and self._what_if_key != event.key:
+            self._what_if_key = None
+        if self._path_shown == "warm":
+            self.query_one(OrgChart).set_people(self._people, highlight=self._path_keys())
+        self._update_panel()
+        self.refresh_bindings()
+
+    @on(OrgChart.EditRequested, "#org-chart")
+    def _chart_edit(self, event: OrgChart.EditRequested) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_show_path(self, kind: str) -> None:
+        """Draw (or stop drawing) a path on the chart: the warm introduction or influence."""
+        self._path_shown = None if self._path_shown == kind else kind
+        keys = self._path_keys()
+        self.query_one(OrgChart).set_people(self._people, highlight=keys)
+        if self._path_shown and not keys:
+            self.say("No such path to draw.")
+        elif self._path_shown:
+            self.say(f"Path marked with double borders ({len(keys)} people); same key to clear.")
+        else:
+            self.say("")
+
+    def action_what_if(self) -> None:
+        """Show what changes if the focused person left; nothing is saved."""
+        key = self.query_one(OrgChart).focused_key
+        if key is None or self._focused_contact_id() is None:
+            return
+        self._what_if_key = None if self._what_if_key == key else key
+        self._update_panel()
+
+    def _update_panel(self) -> None:
+        panel = self.query_one("#stakeholder-panel", Static)
+        if self._analysis is None or self._graph is None:
+            panel.update("" if self.account_id is None else "Building the stakeholder map…")
+            return
+        key = self.query_one(OrgChart).focused_key
+        self._panel_text(self._chart_account or 0, key, self._what_if_key)
+
+    @work(thread=True, exclusive=True, group="people-insight")
+    def _panel_text(self, account_id: int, key: str | None, what_if_key: str | None) -> None:
+        from acctmap_tui.graph.insights import (
+            ContactInsight,
+            account_lines,
+            contact_lines,
+            what_if_lines,
+        )
+        from acctmap_tui.graph.paths import warm_intro_path
+
+        graph, analysis = self._graph, self._analysis
+        if graph is None or analysis is None:
+            return
+        lines: list[str] = []
+        contact_id = int(key[1:]) if key and key.startswith("c") else None
+        if contact_id is not None and contact_id in graph.contacts:
+            contact = graph.contacts[contact_id]
+            insight = ContactInsight(
+                contact_id, contact.name, contact.title, warm_intro_path(graph, contact_id)
+            )
+            lines += contact_lines(insight, analysis)
+            if what_if_key == key:
+                from acctmap_tui.graph.what_if import RemoveContact, what_if
+
+                result = what_if(graph.facts, [RemoveContact(contact_id)], graph.freshness)
+                lines += ["", *what_if_lines(contact.name, result)]
+            else:
+                lines.append("x: what if they left?")
+        elif key is not None and key.startswith("s"):
+            lines.append("A vacant seat: a gap until someone is identified (e edits it).")
+        lines += ["", f"{graph.facts.account_name}:", *account_lines(analysis)]
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.InsightReady(account_id, key or "", lines))
+
+    @on(InsightReady)
+    def _insight_ready(self, message: InsightReady) -> None:
+        message.stop()
+        if message.account_id == self.account_id:
+            self.query_one("#stakeholder-panel", Static).update("\n".join(message.lines))
+
+    # --- messages -----------------------------------------------------------------------
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """Show one line under the tables (what was saved, or why not)."""
+        line = self.query_one("#people-message", Static)
+        line.update(text)
+        line.set_class(error, "-error")
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_delete":
+            return bool(self._undo)
+        if action in ("show_path", "what_if") and not self.chart_shown:
+            return False  # chart keys: not in the footer while the list is shown
+        if self.account_id is None and action != "undo_delete":
+            return None
+        if action in ("edit", "delete"):
+            if self._relationships_focused:
+                return self._highlighted_relationship() is not None or None
+            has_row = self._highlighted_contact() or self._highlighted_seat()
+            return True if has_row else None
+        return True
+
+    def _open_form(self, screen: object, then: Callable[[int], None] | None = None) -> None:
+        def done(saved: int | None) -> None:
+            if saved is not None:
+                if then is not None:
+                    then(saved)
+                else:
+                    self.reload()
+
+        self.app.push_screen(screen, done)  # type: ignore[arg-type]
+
+    def action_new_contact(self) -> None:
+        """Add a contact to the account."""
+        from acctmap_tui.screens.contact_form import ContactFormScreen
+
+        if self.account_id is None:
+            return
+        screen = ContactFormScreen(self._database, self.settings, self.account_id)
+        self._open_form(screen, lambda cid: self._after_save(cid, "Contact added."))
+
+    def edit_contact(self, contact_id: int) -> None:
+        """Open the contact form on a contact (also for the org chart's edit requests)."""
+        from acctmap_tui.screens.contact_form import ContactFormScreen
+
+        if self.account_id is None:
+            return
+        screen = ContactFormScreen(self._database, self.settings, self.account_id, contact_id)
+        self._open_form(screen, lambda cid: self._after_save(cid, "Contact saved."))
+
+    def _after_save(self, record_id: int, text: str) -> None:
+        self.say(text)
+        self.reload(select_id=record_id)
+
+    def action_edit(self) -> None:
+        """Edit the highlighted relationship, contact or seat."""
+        if self._relationships_focused:
+            relationship = self._highlighted_relationship()
+            if relationship is not None:
+                self._edit_relationship(relationship.id)
+            return
+        contact = self._highlighted_contact()
+        if contact is not None:
+            self.edit_contact(contact.id)
+            return
+        seat = self._highlighted_seat()
+        if seat is not None:
+            self._edit_seat(seat.id)
+
+    @on(DataTable.RowSelected, "#people-table")
+    @on(DataTable.RowSelected, "#relationships-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_new_relationship(self) -> None:
+        """Add a relationship to the highlighted contact (any type; the target is pre-filled)."""
+        from acctmap_tui.screens.relationship_form import RelationshipFormScreen
+
+        if self.account_id is None:
+            return
+        contact = self._highlighted_contact()
+        defaults = {"target": contact.name} if contact else {}
+        screen = RelationshipFormScreen(
+            self._database, self.settings, self.account_id, defaults=defaults
+        )
+        self._open_form(screen, lambda _rid: self._after_save_keep("Relationship added."))
+
+    def _edit_relationship(self, relationship_id: int) -> None:
+        from acctmap_tui.screens.relationship_form import RelationshipFormScreen
+
+        assert self.account_id is not None
+        screen = RelationshipFormScreen(
+            self._database, self.settings, self.account_id, relationship_id
+        )
+        self._open_form(screen, lambda _rid: self._after_save_keep("Relationship saved."))
+
+    def _after_save_keep(self, text: str) -> None:
+        self.say(text)
+        self.reload()
+
+    def action_new_seat(self) -> None:
+        """Add a placeholder seat (a role known before the person is)."""
+        from acctmap_tui.screens.seat_form import SeatFormScreen
+
+        if self.account_id is None:
+            return
+        screen = SeatFormScreen(self._database, self.settings, self.account_id)
+        self._open_form(screen, lambda sid: self._after_save(-sid, "Seat added."))
+
+    def _edit_seat(self, seat_id: int) -> None:
+        from acctmap_tui.screens.seat_form import SeatFormScreen
+
+        assert self.account_id is not None
+        screen = SeatFormScreen(self._database, self.settings, self.account_id, seat_id)
+        self._open_form(screen, lambda sid: self._after_save(-sid, "Seat saved."))
+
+    def action_partners(self) -> None:
+        """The account's partners: add, edit, delete."""
+        from acctmap_tui.screens.partner_form import PartnersScreen
+
+        if self.account_id is None:
+            return
+
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.reload()
+
+        self.app.push_screen(PartnersScreen(self._database, self.settings, self.account_id), done)
+
+    # --- deleting -------------------------------------------------------------------------
+
+    def action_delete(self) -> None:
+        """Delete the highlighted relationship, contact or seat, after asking."""
+        if self._busy:
+            self.say("Still saving; one moment.")
+            return
+        if self._relationships_focused:
+            relationship = self._highlighted_relationship()
+            if relationship is not None:
+                self._confirm_relationship_delete(relationship)
+            return
+        contact = self._highlighted_contact()
+        if contact is not None:
+            self._ask_contact_delete(contact)
+            return
+        seat = self._highlighted_seat()
+        if seat is not None:
+            self._confirm_seat_delete(seat)
+
+    def _confirm(self, title: str, question: str, write: Callable[[Session], str]) -> None:
+        from acctmap_tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(write)
+
+        self.app.push_screen(ConfirmScreen(title, question), answered)
+
+    def _confirm_relationship_delete(self, row: RelationshipRow) -> None:
+        from acctmap_tui.data.people_store import delete_relationship
+
+        user = self.settings.user
+        what = f"{row.source} {_VERBS[row.kind.value]} {row.target}"
+
+        def write(session: Session) -> str:
+            delete_relationship(row.id, expected_version=row.version, session=session, user=user)
+            return f"Deleted: {what}."
+
+        self._confirm("Delete relationship", f"Delete “{what}”?", write)
+
+    def _confirm_seat_delete(self, seat: SeatRow) -> None:
+        from acctmap_tui.data.people_store import delete_seat
+
+        user = self.settings.user
+
+        def write(session: Session) -> str:
+            delete_seat(seat.id, expected_version=seat.version, session=session, user=user)
+            return f"Deleted the seat {seat.role_title}."
+
+        self._confirm("Delete seat", f"Delete the seat “{seat.role_title}”?", write)
+
+    def _ask_contact_delete(self, contact: ContactRow) -> None:
+        from acctmap_tui.data.people_store import ReportsChoice
+        from acctmap_tui.screens.delete_manager import DeleteManagerScreen
+
+        reports = [c.name for c in self.contacts if c.reports_to_id == contact.id]
+        if not reports:
+            self._confirm(
+                "Delete contact",
+                f"Delete {contact.name}, their relationships and reporting lines? "
+                "u undoes it in this session.",
+                lambda session: self._delete_contact(session, contact, ReportsChoice.ROOTS),
+            )
+            return
+        manager = self._contact(contact.reports_to_id)
+
+        def chosen(choice: ReportsChoice | None) -> None:
+            if choice is None:
+                self.say(f"{contact.name} was not deleted.")
+                return
+            self._write(lambda session: self._delete_contact(session, contact, choice))
+
+        self.app.push_screen(
+            DeleteManagerScreen(contact.name, reports, manager.name if manager else None), chosen
+        )
+
+    def _delete_contact(self, session: Session, contact: ContactRow, choice: object) -> str:
+        """Runs in the write worker; the undo record rides back on the message."""
+        from acctmap_tui.data.people_store import ReportsChoice, delete_contact
+
+        assert isinstance(choice, ReportsChoice)
+        deleted = delete_contact(
+            contact.id,
+            expected_version=contact.version,
+            reports=choice,
+            session=session,
+            user=self.settings.user,
+        )
+        self._pending_undo = deleted
+        return f"{deleted.summary()}. Press u to undo."
+
+    def action_undo_delete(self) -> None:
+        """Bring back the contact deleted last in this session, with its lines and links."""
+        from acctmap_tui.data.people_store import restore_contact
+
+        if not self._undo or self._busy:
+            return
+        deleted = self._undo.pop()
+        user = self.settings.user
+
+        def write(session: Session) -> str:
+            contact = restore_contact(deleted, session=session, user=user)
+            self._select_after = contact.id
+            return f"Restored {deleted.name}."
+
+        self._write(write, on_failure=lambda: self._undo.append(deleted))
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def _write(
+        self, write: Callable[[Session], str], *, on_failure: Callable[[], None] | None = None
+    ) -> None:
+        self._busy = True
+        self._on_failure = on_failure
+        self._pending_undo = None
+        self._select_after = None
+        self._run_write(write)
+
+    @work(thread=True, exclusive=True, group="people-write")
+    def _run_write(self, write: Callable[[Session], str]) -> None:
+        from acctmap_tui.errors import AcctmapError
+        from acctmap_tui.screens.contact_form import explain_failure
+
+        try:
+            with self._database.session() as session:
+                text = write(session)
+                session.commit()
+        except (AcctmapError, sa.exc.SQLAlchemyError) as error:
+            self.post_message(self.Written(f"Not changed: {explain_failure(error)}", error=True))
+            return
+        self.post_message(
+            self.Written(text, deleted=self._pending_undo, select_id=self._select_after)
+        )
+
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        message.stop()
+        self._busy = False
+        if message.error and self._on_failure is not None:
+            self._on_failure()
+        if message.deleted is not None:
+            self._undo.append(message.deleted)
+        self.say(message.text, error=message.error)
+        self.reload(select_id=message.select_id)

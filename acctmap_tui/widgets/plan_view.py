@@ -1,7 +1,9 @@
-"""The Plan tab: the selected account's plan, edited in six sub-tabs and saved in one go.
+"""The Plan tab: the selected account's plan, edited in seven sub-tabs and saved in one go.
 
 Overview, Problem, Impact, Solution, People (a read-only list for now) and Plan,
-each a form built from :mod:`acctmap_tui.domain.plan_fields`. Edits stay on
+each a form built from :mod:`acctmap_tui.domain.plan_fields`, and Qualification
+(MEDDPICC, :mod:`acctmap_tui.widgets.qualification_view`): five letters read from
+the other sub-tabs as they are typed, three edited there. Edits stay on
 screen until ctrl+s writes the whole plan in one transaction
 (:func:`acctmap_tui.data.plan_store.save_plan`); a pane with unsaved edits says
 so in words ("● unsaved"), and a failed save (a bad value, a busy database,
@@ -67,6 +69,8 @@ from acctmap_tui.domain.plan_fields import (
     plan_texts,
 )
 from acctmap_tui.domain.plan_health import PlanHealth
+from acctmap_tui.domain.qualification import EDITABLE_FIELDS as QUALIFICATION_FIELDS
+from acctmap_tui.domain.qualification import QualificationFacts, assess_qualification
 from acctmap_tui.domain.values import ValueInputError
 from acctmap_tui.domain.vocabulary import STANDARD_DISCOVERY_QUESTIONS
 from acctmap_tui.settings import Settings, current_user
@@ -75,8 +79,14 @@ from acctmap_tui.widgets.formatting import EMPTY, SELECT_ACCOUNT_TEXT, text_or_e
 from acctmap_tui.widgets.plan_health_list import PlanHealthList
 from acctmap_tui.widgets.plan_list import EditedItem, PlanListPanel
 from acctmap_tui.widgets.plan_prompt import DISCARD, SAVE, SaveDiscardCancelScreen
+from acctmap_tui.widgets.qualification_view import QualificationView
 
 PANES: tuple[Pane, ...] = tuple(Pane)
+
+QUALIFICATION_PANE_ID = "plan-qualification"
+QUALIFICATION_TITLE = "Qualification"
+SUB_TAB_IDS: tuple[str, ...] = (*(pane.pane_id for pane in PANES), QUALIFICATION_PANE_ID)
+"""Every sub-tab, in the order ``[`` and ``]`` go through them."""
 
 PEOPLE_SUMMARY_COLUMNS = (
     ColumnSpec("Name", "name", min_width=12),
@@ -159,6 +169,7 @@ class PlanView(Vertical):
         self._saving = False
         self._inputs: dict[str, Widget] = {}
         self._asking = False
+        self._qualification: QualificationView | None = None
 
     # --- plan health ----------------------------------------------------------------------
 
@@ -198,6 +209,13 @@ class PlanView(Vertical):
             for pane in PANES:
                 with TabPane(pane.title, id=pane.pane_id), VerticalScroll(classes="plan-form"):
                     yield from self._compose_pane(pane)
+            with (
+                TabPane(QUALIFICATION_TITLE, id=QUALIFICATION_PANE_ID),
+                VerticalScroll(classes="plan-form"),
+            ):
+                yield QualificationView(
+                    ascii_only=self._settings.ascii_only, id="plan-qualification-view"
+                )
 
     def _compose_pane(self, pane: Pane) -> ComposeResult:
         if pane is Pane.PEOPLE:
@@ -264,6 +282,7 @@ class PlanView(Vertical):
 
     def on_mount(self) -> None:
         self._panel_list = list(self.query(PlanListPanel))
+        self._qualification = self.query_one(QualificationView)
         self._show_content(False)
 
     @property
@@ -327,7 +346,24 @@ class PlanView(Vertical):
     @property
     def is_dirty(self) -> bool:
         """Whether any pane holds edits that are not saved."""
-        return bool(self.dirty_panes())
+        return bool(self.dirty_panes()) or self._qualification_dirty
+
+    @property
+    def _qualification_dirty(self) -> bool:
+        return self._loaded and self._qualification is not None and self._qualification.is_dirty
+
+    def dirty_titles(self) -> list[str]:
+        """The titles of the sub-tabs with unsaved edits, in order (Qualification last)."""
+        titles = [pane.title for pane in self.dirty_panes()]
+        if self._qualification_dirty:
+            titles.append(QUALIFICATION_TITLE)
+        return titles
+
+    def show_section(self, section: str) -> None:
+        """Show a sub-tab by name: ``impact``, ``plan``, ``qualification``…"""
+        pane_id = f"plan-{section}"
+        if pane_id in SUB_TAB_IDS:
+            self.query_one("#plan-tabs", TabbedContent).active = pane_id
 
     def dirty_panes(self) -> list[Pane]:
         """The panes with unsaved edits, in order."""
@@ -345,6 +381,8 @@ class PlanView(Vertical):
         self._write_raw(self._initial)
         for panel in self._panels():
             panel.reset()
+        if self._qualification is not None:
+            self._qualification.reset()
         self._show_errors({})
         self._say("Changes discarded.")
         self.call_after_refresh(self._refresh_state)
@@ -391,7 +429,7 @@ class PlanView(Vertical):
         if not self.is_dirty:
             then()
             return
-        panes = ", ".join(p.title for p in self.dirty_panes())
+        panes = ", ".join(self.dirty_titles())
         name = self._data.account_name if self._data else "this account"
         question = f"The plan of {name} has unsaved changes ({panes})."
         if what:
@@ -417,7 +455,7 @@ class PlanView(Vertical):
             self._open(account_id)
             return
         self._asking = True
-        panes = ", ".join(p.title for p in self.dirty_panes())
+        panes = ", ".join(self.dirty_titles())
         name = self._data.account_name if self._data else "this account"
 
         def go() -> None:
@@ -487,6 +525,11 @@ class PlanView(Vertical):
         lookups = self._lookups()
         for panel in self._panels():
             panel.load(self._edited_items(panel, data), lookups)
+        account = data.records.get(PlanRecord.ACCOUNT) or {}
+        assert self._qualification is not None
+        self._qualification.load(
+            {f.key: format_value(f, account.get(f.key)) for f in QUALIFICATION_FIELDS}
+        )
         self._show_people(data)
         self.query_one("#plan-title", Static).update(Content(data.account_name))
         self.query_one("#plan-empty").display = False
@@ -583,24 +626,51 @@ class PlanView(Vertical):
         """Update the unsaved marker, the tab labels and the existing-customer fields."""
         if not self._loaded:
             return
-        dirty = self.dirty_panes()
+        dirty = self.dirty_titles()
         mark = "*" if self._settings.ascii_only else "●"
         marker = self.query_one("#plan-dirty", Static)
         if dirty:
-            names = ", ".join(p.title for p in dirty)
-            marker.update(f"{mark} unsaved: {names} (ctrl+s saves)")
+            marker.update(f"{mark} unsaved: {', '.join(dirty)} (ctrl+s saves)")
         else:
             marker.update("")
         tabs = self.query_one("#plan-tabs", TabbedContent)
-        for pane in PANES:
-            label = f"{pane.title} {mark}" if pane in dirty else pane.title
-            tab = tabs.get_tab(pane.pane_id)
+        titles = [*(pane.title for pane in PANES), QUALIFICATION_TITLE]
+        for pane_id, title in zip(SUB_TAB_IDS, titles, strict=True):
+            label = f"{title} {mark}" if title in dirty else title
+            tab = tabs.get_tab(pane_id)
             if str(tab.label) != label:
                 tab.label = label
+        self._show_qualification()
         target = PLAN_FIELDS_BY_KEY["account.target_type"]
         existing = is_existing_customer(self._read_field(target))
         self.query_one("#plan-existing-customer").display = existing
         self.query_one("#plan-existing-customer-note").display = not existing
+
+    def _show_qualification(self) -> None:
+        """MEDDPICC from what is on screen now, unsaved edits included."""
+        if self._data is None or self._qualification is None:
+            return
+        raw = self._read_raw()
+        try:
+            amount = parse_value(
+                PLAN_FIELDS_BY_KEY["impact.value_amount"].form, raw["impact.value_amount"]
+            )
+        except ValueInputError:
+            amount = None
+        account = self._data.records.get(PlanRecord.ACCOUNT) or {}
+        competitors = self._panel(PlanList.COMPETITORS).items
+        facts = QualificationFacts(
+            currency=str(account.get("currency") or "USD"),
+            value_amount=amount,
+            value_description=raw["impact.value_description"],
+            problem_statement=raw["problem.statement"],
+            cost_of_inaction=raw["impact.cost_of_inaction"],
+            contacts=self._data.people,
+            competitors=[item.texts.get("name", "") for item in competitors],
+            next_best_alternative=raw["solution.next_best_alternative"],
+            **self._qualification.texts(),
+        )
+        self._qualification.show_letters(assess_qualification(facts))
 
     def _say(self, text: str) -> None:
         line = self.query_one("#plan-message", Static)
@@ -617,7 +687,7 @@ class PlanView(Vertical):
     def action_switch_pane(self, offset: int) -> None:
         """Show the previous (-1) or next (1) section."""
         tabs = self.query_one("#plan-tabs", TabbedContent)
-        ids = [pane.pane_id for pane in PANES]
+        ids = list(SUB_TAB_IDS)
         index = ids.index(tabs.active) if tabs.active in ids else 0
         tabs.active = ids[(index + offset) % len(ids)]
         self.call_after_refresh(self._focus_active_pane)
@@ -656,6 +726,11 @@ class PlanView(Vertical):
             self._say(f"Not saved: {what} fixing ({parsed.errors[first.key]}).")
             return None
         changes = PlanChanges(records=changed_record_values(raw, self._initial, parsed))
+        assert self._qualification is not None
+        for column, text in self._qualification.changed().items():
+            form = next(f for f in QUALIFICATION_FIELDS if f.key == column)
+            value = parse_value(form, text)  # free text: only blank-to-None, never refused
+            changes.records.setdefault(PlanRecord.ACCOUNT, {})[column] = value
         lookups = self._lookups()
         for panel in self._panels():
             if not panel.is_dirty:
@@ -749,6 +824,12 @@ class PlanView(Vertical):
             if now != stored.get(plan_field.column):
                 shown = format_value(plan_field.form, now) or "(empty)"
                 parts.append(f"{plan_field.label} is now {shown!r}")
+        if record is PlanRecord.ACCOUNT:
+            for form in QUALIFICATION_FIELDS:
+                now = conflict.current.get(form.key)
+                if now != stored.get(form.key):
+                    shown = format_value(form, now) or "(empty)"
+                    parts.append(f"{form.label} is now {shown!r}")
         return f" ({', '.join(parts)})" if parts else ""
 
     def _forget_deleted_item(self, conflict: PlanConflict) -> None:

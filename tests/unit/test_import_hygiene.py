@@ -3,46 +3,39 @@
 from __future__ import annotations
 
 import os
+import pkgutil
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-LOWER_LAYERS = [
-    "acctmap_tui.data.db",
-    "acctmap_tui.data.models",
-    "acctmap_tui.data.repo",
-    "acctmap_tui.data.map_queries",
-    "acctmap_tui.data.history",
-    "acctmap_tui.data.account_store",
-    "acctmap_tui.data.action_store",
-    "acctmap_tui.domain.vocabulary",
-    "acctmap_tui.domain.values",
-    "acctmap_tui.domain.scoring",
-    "acctmap_tui.domain.account_map",
-    "acctmap_tui.domain.account_form",
-    "acctmap_tui.domain.forecast",
-    "acctmap_tui.interchange.account_map",
-    "acctmap_tui.interchange.forecast",
-    "acctmap_tui.interchange.health",
-    "acctmap_tui.interchange.markdown",
-    "acctmap_tui.data.plan_document",
-    "acctmap_tui.data.plan_queries",
-    "acctmap_tui.domain.plan_health",
-    "acctmap_tui.domain.plan_fields",
-    "acctmap_tui.data.plan_store",
-    "acctmap_tui.data.quick_read",
-    "acctmap_tui.data.deferred",
-    "acctmap_tui.data.location",
-    "acctmap_tui.demo",
-    "acctmap_tui.graph",
-    "acctmap_tui.orgchart",
-    "acctmap_tui.interchange",
-    "acctmap_tui.settings",
-    "acctmap_tui.paths",
-    "acctmap_tui.cli",
-]
+import acctmap_tui
+
+LOWER_PACKAGES = ("data", "domain", "graph", "orgchart", "interchange")
+"""Packages below the UI: every module in them is checked, new ones included."""
+
+
+def _lower_layers() -> list[str]:
+    root = Path(acctmap_tui.__file__).parent
+    modules = [
+        f"acctmap_tui.{package}.{info.name}"
+        for package in LOWER_PACKAGES
+        for info in pkgutil.iter_modules([str(root / package)])
+    ]
+    return [
+        *(f"acctmap_tui.{package}" for package in LOWER_PACKAGES),
+        *sorted(modules),
+        "acctmap_tui.demo",
+        "acctmap_tui.settings",
+        "acctmap_tui.paths",
+        "acctmap_tui.launcher",
+        "acctmap_tui.cli",
+    ]
+
+
+LOWER_LAYERS = _lower_layers()
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -53,11 +46,22 @@ def _loaded_after(code: str) -> set[str]:
     return set(result.stdout.split())
 
 
-@pytest.mark.parametrize("module", LOWER_LAYERS)
-def test_lower_layers_do_not_import_textual(module: str) -> None:
-    loaded = _loaded_after(f"import {module}")
-    assert module in loaded
-    assert not {name for name in loaded if name.split(".")[0] == "textual"}
+def _imports_textual(loaded: set[str]) -> bool:
+    return any(name.split(".")[0] == "textual" for name in loaded)
+
+
+def test_lower_layers_do_not_import_textual() -> None:
+    loaded = _loaded_after("\n".join(f"import {module}" for module in LOWER_LAYERS))
+    assert set(LOWER_LAYERS) <= loaded
+    if _imports_textual(loaded):  # one process per module, to name the culprits
+        culprits = [m for m in LOWER_LAYERS if _imports_textual(_loaded_after(f"import {m}"))]
+        pytest.fail(f"these import Textual: {', '.join(culprits)}")
+
+
+def test_the_check_finds_every_lower_module() -> None:
+    assert "acctmap_tui.data.people_store" in LOWER_LAYERS
+    assert "acctmap_tui.orgchart.layout" in LOWER_LAYERS
+    assert _imports_textual(_loaded_after("import acctmap_tui.widgets.org_chart"))
 
 
 def test_version_does_not_load_textual_or_the_database_stack() -> None:

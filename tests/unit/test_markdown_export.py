@@ -41,6 +41,7 @@ from acctmap_tui.interchange.markdown import (
     EMPTY,
     MAP_TEMPLATE_COLUMNS,
     PLAN_SECTIONS,
+    QUALIFICATION_COLUMNS,
     STAKEHOLDER_COLUMNS,
     escape_cell,
     escape_markdown,
@@ -573,3 +574,54 @@ def test_the_modules_do_not_import_textual() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# --- qualification (MEDDPICC) ----------------------------------------------------------------
+
+MEDDPICC = "Qualification (MEDDPICC)"
+MEDDPICC_NAMES = [
+    "Metrics",
+    "Economic buyer",
+    "Decision criteria",
+    "Decision process",
+    "Paper process",
+    "Identify pain",
+    "Champion",
+    "Competition",
+]
+
+
+def test_meddpicc_follows_the_five_elements() -> None:
+    assert PLAN_SECTIONS.index(MEDDPICC) == PLAN_SECTIONS.index("5. Plan") + 1
+
+
+def test_an_empty_plan_marks_every_letter_missing(empty_plan: str) -> None:
+    rows = _table_under(empty_plan, MEDDPICC)
+    assert rows[0] == list(QUALIFICATION_COLUMNS)
+    assert [_unescape(row[1]) for row in rows[1:]] == MEDDPICC_NAMES
+    assert "".join(row[0] for row in rows[1:]) == "MEDDPICC"
+    assert {row[2] for row in rows[1:]} == {"✗ missing"}
+    assert {row[3] for row in rows[1:]} == {EMPTY}
+    assert "0 of 8 letters answered." in _section(empty_plan, MEDDPICC)
+
+
+def test_a_full_plan_answers_the_letters_from_the_plan(demo: Database, full_plan: str) -> None:
+    document = _load(demo, FULL_PLAN_ID)
+    rows = {_unescape(row[1]): row for row in _table_under(full_plan, MEDDPICC)[1:]}
+    assert {name for name, row in rows.items() if row[2] == "✓"} == set(MEDDPICC_NAMES)
+    assert "8 of 8 letters answered." in _section(full_plan, MEDDPICC)
+    buyer = next(
+        c.name for c in document.people.contacts if c.buying_role is BuyingRole.ECONOMIC_BUYER
+    )
+    assert _unescape(rows["Economic buyer"][3]).startswith(buyer)
+    assert _unescape(rows["Paper process"][3]) == document.qualification.paper_process
+    assert _unescape(rows["Competition"][4]).startswith("Solution")
+    assert "### Qualification" not in full_plan  # one MEDDPICC section, not two
+
+
+def test_meddpicc_answers_are_escaped(database: Database) -> None:
+    account_id = _bare_account(database, "Hostile Co", decision_criteria=HOSTILE)
+    markdown = plan_as_markdown(_load(database, account_id), generated_on=TODAY)
+    rows = {_unescape(row[1]): row for row in _table_under(markdown, MEDDPICC)[1:]}
+    assert _unescape(rows["Decision criteria"][3]) == HOSTILE
+    assert rows["Decision criteria"][2] == "✓"

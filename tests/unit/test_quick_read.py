@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import astuple
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +20,7 @@ TODAY = date.today()
 def _comparable(rows: list[AccountMapRow]) -> list[tuple]:
     return [
         (
-            *astuple(row.score),
+            *row.score,
             row.id,
             row.name,
             row.stage,

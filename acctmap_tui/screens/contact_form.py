@@ -1,0 +1,522 @@
+"""The contact form, and the modal form the other people forms are built on.
+
+:class:`PeopleFormScreen` lays out a tuple of
+:class:`~acctmap_tui.domain.contact_form.PeopleField` as labelled rows, checks them
+as you type (each error under its field, naming the field, the value and what is
+expected), keeps Save disabled while an error shows, and reads and writes in
+thread workers, one session and one transaction per save. People are typed by
+(part of) their name, with completion as you type, or chosen with ctrl+o from a
+filtered list (:class:`~acctmap_tui.screens.person_picker.PersonPickerScreen`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from acctmap_tui.data.account_store import StaleRecordError
+from acctmap_tui.data.db import Database
+from acctmap_tui.data.history import record_values
+from acctmap_tui.data.people_store import (
+    PeopleLookups,
+    create_contact,
+    get_contact,
+    people_lookups,
+    update_contact,
+)
+from acctmap_tui.domain.account_form import FormResult
+from acctmap_tui.domain.contact_form import (
+    CONTACT_FIELDS,
+    CONTACT_SECTIONS,
+    NOT_MET_LABEL,
+    Kind,
+    Lookups,
+    PeopleField,
+    blank_text,
+    changed_values,
+    form_text,
+    validate_contact_form,
+)
+from acctmap_tui.errors import AcctmapError
+from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.settings import Settings
+
+PERSON_KINDS = (Kind.CONTACT, Kind.SOURCE)
+"""Fields typed as a person's name: completed as you type, and pickable with ctrl+o."""
+
+
+def field_id(key: str) -> str:
+    """The stable id of a field's input: ``field-reports-to``."""
+    return "field-" + key.replace("_", "-")
+
+
+def error_id(key: str) -> str:
+    """The id of the error line under a field: ``error-reports-to``."""
+    return "error-" + key.replace("_", "-")
+
+
+def explain_failure(error: Exception) -> str:
+    """One line saying why a read or write failed."""
+    if isinstance(error, sa.exc.SQLAlchemyError):
+        original = getattr(error, "orig", None)
+        text = str(original if original is not None else error).strip().splitlines()[0]
+        if "locked" in text or "busy" in text:
+            return "the database is busy (someone else is saving); try again in a moment"
+        return f"the database refused it ({text})"
+    return str(error)
+
+
+@dataclass
+class FormData:
+    """What a form opens on: the names to resolve, its text, and the version it edits."""
+
+    lookups: PeopleLookups
+    text: dict[str, str]
+    version: int | None = None
+    stored: dict[str, Any] | None = None
+    title: str = ""
+
+
+class PeopleFormScreen(ModalScreen[int | None]):
+    """A modal form over people fields; dismisses with the saved record's id, or None.
+
+    Subclasses declare :attr:`FIELDS` and implement :meth:`read`, :meth:`validate`
+    and :meth:`write` (the last two run their store calls in the worker's session).
+    """
+
+    FIELDS: tuple[PeopleField, ...] = ()
+    SECTIONS: tuple[str, ...] = ("",)
+    NOUN = "record"
+    SEND_CHANGES_ONLY = True
+    """An edit writes only the fields changed here, so others' edits of other fields stay."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="people-form.save"),
+        Binding("ctrl+o", "pick_person", "Pick person", id="people-form.pick"),
+        Binding("escape", "cancel", "Cancel", id="people-form.cancel"),
+        Binding("enter", "next_field", "Next", show=False, priority=True, id="people-form.next"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        data: FormData
+
+    @dataclass
+    class Failed(Message):
+        """Loading or saving failed; nothing was written."""
+
+        message: str
+        current_version: int | None = None
+
+    @dataclass
+    class Saved(Message):
+        record_id: int
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        account_id: int,
+        record_id: int | None = None,
+        *,
+        defaults: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(classes="people-form-screen")
+        self._database = database
+        self._settings = settings
+        self.account_id = account_id
+        self.record_id = record_id
+        self._defaults = defaults or {}
+        self.lookups = Lookups()
+        self.people = PeopleLookups({}, {}, {}, {}, {})
+        self._initial: dict[str, str] = {}
+        self._version: int | None = None
+        self._loaded = False
+        self._saving = False
+        self._save_attempted = False
+        self._errors: dict[str, str] = {}
+
+    # --- subclass hooks -----------------------------------------------------------------
+
+    def read(self, session: Session, people: PeopleLookups) -> FormData:
+        """What the form opens on (runs in the load worker)."""
+        raise NotImplementedError
+
+    def validate(self, raw: dict[str, str]) -> FormResult:
+        """Every field parsed, errors by field key."""
+        raise NotImplementedError
+
+    def write(self, session: Session, values: dict[str, Any], version: int | None) -> int:
+        """Create or update through the store; returns the record id (runs in a worker)."""
+        raise NotImplementedError
+
+    def person_names(self, key: str) -> list[str]:
+        """The names a person field completes and picks from."""
+        return list(self.lookups.contacts.values())
+
+    def raw_changed(self, raw: dict[str, str]) -> None:
+        """Called on every change before validation (e.g. to re-point completions)."""
+
+    # --- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="people-form") as form:
+            form.border_title = (
+                f"New {self.NOUN}" if self.record_id is None else f"Edit {self.NOUN}"
+            )
+            form.border_subtitle = "ctrl+s save · esc cancel"
+            with VerticalScroll(id="people-form-body"):
+                for section in self.SECTIONS:
+                    if section:
+                        yield Static(section, classes="form-section", markup=False)
+                    for people_field in (f for f in self.FIELDS if f.section == section):
+                        yield from self._compose_field(people_field)
+            yield Static("", id="people-form-message", markup=False)
+            yield Static("", id="people-form-errors", markup=False)
+        yield Footer(compact=True)
+
+    def _compose_field(self, people_field: PeopleField) -> ComposeResult:
+        with Horizontal(classes="form-row"):
+            required = " *" if people_field.required else ""
+            yield Label(f"{people_field.label}{required}", classes="form-label", markup=False)
+            yield self._make_input(people_field)
+        yield Static("", id=error_id(people_field.key), classes="form-error", markup=False)
+
+    def _make_input(self, people_field: PeopleField) -> Widget:
+        widget_id = field_id(people_field.key)
+        if people_field.kind is Kind.LONG_TEXT:
+            return TextArea(id=widget_id, classes="form-input form-long", compact=True)
+        if people_field.kind in (Kind.CHOICE, Kind.MEMBER):
+            return Select(
+                [(label, label) for label in people_field.choices],
+                id=widget_id,
+                classes="form-input",
+                allow_blank=not people_field.required,
+                prompt="(none)",
+                compact=True,
+            )
+        return Input(
+            placeholder=people_field.hint,
+            id=widget_id,
+            classes="form-input",
+            select_on_focus=False,
+            compact=True,
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#people-form-body").disabled = True
+        self._say("Loading…")
+        self._load()
+
+    # --- widgets as text -----------------------------------------------------------------
+
+    def widget(self, key: str) -> Widget:
+        return self.query_one(f"#{field_id(key)}")
+
+    def read_raw(self) -> dict[str, str]:
+        """What every field holds now, as text."""
+        raw: dict[str, str] = {}
+        for people_field in self.FIELDS:
+            widget = self.widget(people_field.key)
+            if isinstance(widget, TextArea):
+                raw[people_field.key] = widget.text
+            elif isinstance(widget, Select):
+                raw[people_field.key] = "" if widget.is_blank() else str(widget.value)
+            else:
+                assert isinstance(widget, Input)
+                raw[people_field.key] = widget.value
+        return raw
+
+    def write_raw(self, texts: dict[str, str]) -> None:
+        for people_field in self.FIELDS:
+            widget = self.widget(people_field.key)
+            text = texts.get(people_field.key, "")
+            if isinstance(widget, TextArea):
+                widget.load_text(text)
+            elif isinstance(widget, Select):
+                if text:
+                    widget.value = text
+                elif not people_field.required:
+                    widget.clear()
+            else:
+                assert isinstance(widget, Input)
+                widget.value = text
+                widget.cursor_position = len(text)
+
+    @property
+    def is_dirty(self) -> bool:
+        return self._loaded and self.read_raw() != self._initial
+
+    # --- loading -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="people-form-load")
+    def _load(self) -> None:
+        try:
+            with self._database.session() as session:
+                people = people_lookups(self.account_id, session=session)
+                data = self.read(session, people)
+        except (AcctmapError, sa.exc.SQLAlchemyError) as error:
+            self.post_message(self.Failed(f"Could not open: {explain_failure(error)}"))
+            return
+        self.post_message(self.Loaded(data))
+
+    @on(Loaded)
+    def _loaded_data(self, message: Loaded) -> None:
+        data = message.data
+        self.people = data.lookups
+        self.lookups = Lookups(data.lookups.contacts, data.lookups.members, data.lookups.partners)
+        for people_field in self.FIELDS:
+            widget = self.widget(people_field.key)
+            if people_field.kind is Kind.MEMBER:
+                assert isinstance(widget, Select)
+                widget.set_options([(name, name) for name in self.lookups.members.values()])
+        self._refresh_suggesters()
+        self._version = data.version
+        self._initial = {**blank_text(self.FIELDS), **data.text}
+        self.write_raw(self._initial)
+        if data.title:
+            self.query_one("#people-form").border_title = Content(data.title)
+        self.query_one("#people-form-body").disabled = False
+        self._loaded = True
+        self._say("")
+        self.widget(self.FIELDS[0].key).focus()
+        self.call_after_refresh(self._refresh_errors)
+
+    def _refresh_suggesters(self) -> None:
+        for people_field in self.FIELDS:
+            if people_field.kind in PERSON_KINDS:
+                widget = self.widget(people_field.key)
+                assert isinstance(widget, Input)
+                widget.suggester = SuggestFromList(
+                    self.person_names(people_field.key), case_sensitive=False
+                )
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._saving = False
+        if message.current_version is not None:
+            self._version = message.current_version
+        self._say(message.message, error=True)
+
+    # --- validation as you type ----------------------------------------------------------
+
+    @on(Input.Changed, ".form-input")
+    @on(TextArea.Changed, ".form-input")
+    @on(Select.Changed, ".form-input")
+    def _field_changed(self, event: Message) -> None:
+        event.stop()
+        if self._loaded:
+            self._refresh_errors()
+
+    def _visible_errors(self, raw: dict[str, str], result: FormResult) -> dict[str, str]:
+        """Not "required" on an empty field nobody touched yet, until a save is tried."""
+        errors: dict[str, str] = {}
+        for people_field in self.FIELDS:
+            key = people_field.key
+            message = result.errors.get(key)
+            if message is None:
+                continue
+            untouched = raw.get(key, "") == self._initial.get(key, "") and not raw[key].strip()
+            if untouched and not self._save_attempted:
+                continue
+            errors[key] = message
+        return errors
+
+    def _refresh_errors(self) -> dict[str, str]:
+        if not self._loaded:
+            return {}
+        raw = self.read_raw()
+        self.raw_changed(raw)
+        errors = self._visible_errors(raw, self.validate(raw))
+        for people_field in self.FIELDS:
+            key = people_field.key
+            message = errors.get(key, "")
+            if self._errors.get(key, "") == message:
+                continue
+            line = self.query_one(f"#{error_id(key)}", Static)
+            line.update(f"! {message}" if message else "")
+            line.display = bool(message)
+            self.widget(key).parent.set_class(bool(message), "-has-error")  # type: ignore[union-attr]
+        self._errors = errors
+        count = len(errors)
+        summary = "1 field needs fixing" if count == 1 else f"{count} fields need fixing"
+        summary = summary if count else ""
+        self.query_one("#people-form-errors", Static).update(summary)
+        self.refresh_bindings()
+        return errors
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        line = self.query_one("#people-form-message", Static)
+        line.update(text)
+        line.display = bool(text)
+        line.set_class(error, "-error")
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return isinstance(self.focused, Input)
+        if action == "save":
+            return None if self._errors or not self._loaded else True
+        if action == "pick_person":
+            return self._focused_person_field() is not None
+        return True
+
+    def action_next_field(self) -> None:
+        """Enter in a one-line field moves on, as in a paper form; ctrl+s saves."""
+        self.focus_next()
+
+    def _focused_person_field(self) -> PeopleField | None:
+        focused_id = self.focused.id if self.focused is not None else None
+        for people_field in self.FIELDS:
+            if people_field.kind in PERSON_KINDS and focused_id == field_id(people_field.key):
+                return people_field
+        return None
+
+    def action_pick_person(self) -> None:
+        """Choose the focused field's person from a list filtered as you type."""
+        from acctmap_tui.screens.person_picker import PersonPickerScreen
+
+        people_field = self._focused_person_field()
+        if people_field is None:
+            return
+        widget = self.widget(people_field.key)
+        assert isinstance(widget, Input)
+
+        def picked(name: str | None) -> None:
+            if name is not None:
+                widget.value = name
+                widget.cursor_position = len(name)
+            widget.focus()
+
+        self.app.push_screen(
+            PersonPickerScreen(
+                people_field.label, self.person_names(people_field.key), typed=widget.value
+            ),
+            picked,
+        )
+
+    # --- saving --------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        """Save when every field is valid; otherwise show every error and go to the first."""
+        if not self._loaded or self._saving:
+            return
+        self._save_attempted = True
+        errors = self._refresh_errors()
+        if errors:
+            self.widget(next(iter(errors))).focus()
+            return
+        raw = self.read_raw()
+        result = self.validate(raw)
+        values = result.values
+        if self.record_id is not None and self.SEND_CHANGES_ONLY:
+            values = changed_values(self.FIELDS, result, raw, self._initial)
+            if not values:
+                self.dismiss(self.record_id)
+                return
+        self._saving = True
+        self._say("Saving…")
+        self._save(values, self._version)
+
+    @work(thread=True, exclusive=True, group="people-form-save")
+    def _save(self, values: dict[str, Any], version: int | None) -> None:
+        try:
+            with self._database.session() as session:
+                record_id = self.write(session, values, version)
+                session.commit()
+        except StaleRecordError as stale:
+            self.post_message(
+                self.Failed(
+                    f"Not saved: {stale}. Your values are still here: ctrl+s saves them "
+                    "over theirs, escape discards them.",
+                    current_version=stale.current_version,
+                )
+            )
+            return
+        except (AcctmapError, sa.exc.SQLAlchemyError) as error:
+            self.post_message(self.Failed(f"Not saved: {explain_failure(error)}"))
+            return
+        self.post_message(self.Saved(record_id))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self._saving = False
+        self.dismiss(message.record_id)
+
+    def action_cancel(self) -> None:
+        """Close without saving, asking first if anything was changed."""
+        if self._saving:
+            return
+        if not self.is_dirty:
+            self.dismiss(None)
+            return
+
+        def discard(answer: bool | None) -> None:
+            if answer:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard changes?",
+                f"You have changes in this {self.NOUN} that are not saved.",
+                confirm_label="Discard",
+            ),
+            discard,
+        )
+
+
+class ContactFormScreen(PeopleFormScreen):
+    """Creates or edits one contact of an account, every field of it."""
+
+    FIELDS = CONTACT_FIELDS
+    SECTIONS = CONTACT_SECTIONS
+    NOUN = "contact"
+
+    def read(self, session: Session, people: PeopleLookups) -> FormData:
+        lookups = Lookups(people.contacts, people.members, people.partners)
+        if self.record_id is None:
+            text = {"met": NOT_MET_LABEL, **self._defaults}
+            return FormData(people, text)
+        contact = get_contact(self.record_id, session=session)
+        stored = record_values(contact)
+        return FormData(
+            people,
+            form_text(CONTACT_FIELDS, stored, lookups),
+            contact.version,
+            stored,
+            f"Edit contact: {contact.name}",
+        )
+
+    def person_names(self, key: str) -> list[str]:
+        """Everyone on the account but the contact being edited (nobody is their own boss)."""
+        return [name for cid, name in self.lookups.contacts.items() if cid != self.record_id]
+
+    def validate(self, raw: dict[str, str]) -> FormResult:
+        return validate_contact_form(
+            raw, self.lookups, contact_id=self.record_id, lines=self.people.lines
+        )
+
+    def write(self, session: Session, values: dict[str, Any], version: int | None) -> int:
+        user = self._settings.user
+        if self.record_id is None:
+            contact = create_contact(self.account_id, values, session=session, user=user)
+        else:
+            contact = update_contact(
+                self.record_id, values, expected_version=version, session=session, user=user
+            )
+        assert contact.id is not None
+        return contact.id

@@ -1,0 +1,245 @@
+"""Third parties on an account (systems integrators, resellers): a list and a form.
+
+``p`` in the People tab opens :class:`PartnersScreen`; whom a partner influences
+is a relationship ("Partner influences contact"), added with ``r`` there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Static
+
+from acctmap_tui.data.db import Database
+from acctmap_tui.data.history import record_values
+from acctmap_tui.data.models import Partner
+from acctmap_tui.data.people_store import (
+    PeopleLookups,
+    create_partner,
+    delete_partner,
+    get_partner,
+    list_partners,
+    update_partner,
+)
+from acctmap_tui.domain.account_form import FormResult
+from acctmap_tui.domain.contact_form import (
+    PARTNER_FIELDS,
+    Lookups,
+    form_text,
+    validate_partner_form,
+)
+from acctmap_tui.errors import AcctmapError
+from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.screens.contact_form import FormData, PeopleFormScreen, explain_failure
+from acctmap_tui.settings import Settings
+from acctmap_tui.widgets.fitted_table import ColumnSpec, FittedTable
+from acctmap_tui.widgets.formatting import EMPTY, text_or_empty
+
+PARTNER_COLUMNS = (
+    ColumnSpec("Partner", "name", min_width=12),
+    ColumnSpec("Kind", "kind", min_width=8),
+    ColumnSpec("Influence", "influence"),
+    ColumnSpec("Notes", "notes", min_width=8),
+)
+
+NO_PARTNERS_TEXT = "No partners on this account yet — press n to add one."
+
+
+class PartnerFormScreen(PeopleFormScreen):
+    """Creates or edits one partner."""
+
+    FIELDS = PARTNER_FIELDS
+    NOUN = "partner"
+
+    def read(self, session: Session, people: PeopleLookups) -> FormData:
+        if self.record_id is None:
+            return FormData(people, dict(self._defaults))
+        partner = get_partner(self.record_id, session=session)
+        stored = record_values(partner)
+        text = form_text(PARTNER_FIELDS, stored, Lookups())
+        return FormData(people, text, partner.version, stored, f"Edit partner: {partner.name}")
+
+    def validate(self, raw: dict[str, str]) -> FormResult:
+        return validate_partner_form(raw)
+
+    def write(self, session: Session, values: dict[str, Any], version: int | None) -> int:
+        user = self._settings.user
+        if self.record_id is None:
+            partner = create_partner(self.account_id, values, session=session, user=user)
+        else:
+            partner = update_partner(
+                self.record_id, values, expected_version=version, session=session, user=user
+            )
+        assert partner.id is not None
+        return partner.id
+
+
+def partner_cells(partner: Partner) -> tuple[str, ...]:
+    notes = " ".join((partner.notes or "").split())
+    return (
+        partner.name,
+        text_or_empty(partner.kind),
+        str(partner.influence) if partner.influence else EMPTY,
+        notes or EMPTY,
+    )
+
+
+class PartnersTable(FittedTable):
+    """The partners list; Enter edits."""
+
+    BINDING_GROUP_TITLE = "Partners"
+
+
+class PartnersScreen(ModalScreen[bool]):
+    """An account's partners; dismisses with True if anything was written."""
+
+    BINDING_GROUP_TITLE = "Partners"
+    BINDINGS = [
+        Binding("n", "new", "New partner", id="partners.new"),
+        Binding("e", "edit", "Edit", id="partners.edit"),
+        Binding("d", "delete", "Delete", id="partners.delete"),
+        Binding("escape", "back", "Back", id="partners.back"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        partners: list[Partner]
+        error: str | None = None
+
+    @dataclass
+    class Written(Message):
+        text: str
+        error: bool = False
+
+    def __init__(self, database: Database, settings: Settings, account_id: int) -> None:
+        super().__init__(id="partners-screen")
+        self._database = database
+        self._settings = settings
+        self._account_id = account_id
+        self._partners: list[Partner] = []
+        self._changed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="partners-dialog") as dialog:
+            dialog.border_title = Content("Partners on this account")
+            yield PartnersTable(PARTNER_COLUMNS, id="partners-table")
+            yield Static("", id="partners-message", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(PartnersTable).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="partners-load")
+    def _load(self) -> None:
+        try:
+            with self._database.session() as session:
+                partners = list_partners(self._account_id, session=session)
+        except sa.exc.SQLAlchemyError as error:
+            self.post_message(self.Loaded([], explain_failure(error)))
+            return
+        self.post_message(self.Loaded(partners))
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        message.stop()
+        self._partners = message.partners
+        rows = [(p.id, partner_cells(p)) for p in self._partners if p.id is not None]
+        self.query_one(PartnersTable).set_rows(rows)
+        if message.error:
+            self._say(f"Could not read the partners: {message.error}")
+        elif not rows:
+            self._say(NO_PARTNERS_TEXT)
+        self.refresh_bindings()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#partners-message", Static).update(text)
+
+    def _highlighted(self) -> Partner | None:
+        record_id = self.query_one(PartnersTable).cursor_record_id
+        return next((p for p in self._partners if p.id == record_id), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "delete") and not self._partners:
+            return None
+        return True
+
+    def _open(self, partner_id: int | None) -> None:
+        def done(saved: int | None) -> None:
+            if saved is not None:
+                self._changed = True
+                self._say("Saved.")
+                self._load()
+
+        self.app.push_screen(
+            PartnerFormScreen(self._database, self._settings, self._account_id, partner_id), done
+        )
+
+    def action_new(self) -> None:
+        """Add a partner."""
+        self._open(None)
+
+    def action_edit(self) -> None:
+        """Edit the highlighted partner."""
+        partner = self._highlighted()
+        if partner is not None:
+            self._open(partner.id)
+
+    @on(DataTable.RowSelected, "#partners-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_delete(self) -> None:
+        """Delete the highlighted partner and whom it influences, after asking."""
+        partner = self._highlighted()
+        if partner is None or partner.id is None:
+            return
+        partner_id, version, name = partner.id, partner.version, partner.name
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(partner_id, version, name)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Delete partner",
+                f"Delete the partner “{name}” and whom they influence? The history keeps a copy.",
+            ),
+            answered,
+        )
+
+    @work(thread=True, exclusive=True, group="partners-write")
+    def _delete(self, partner_id: int, version: int, name: str) -> None:
+        try:
+            with self._database.session() as session:
+                gone = delete_partner(
+                    partner_id, expected_version=version, session=session, user=self._settings.user
+                )
+                session.commit()
+        except (AcctmapError, sa.exc.SQLAlchemyError) as error:
+            self.post_message(self.Written(f"Not deleted: {explain_failure(error)}", error=True))
+            return
+        extra = f" and {gone} influence line{'s' if gone != 1 else ''}" if gone else ""
+        self.post_message(self.Written(f"Deleted {name}{extra}."))
+
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        message.stop()
+        self._changed = self._changed or not message.error
+        self._load()
+        self._say(message.text)
+
+    def action_back(self) -> None:
+        """Back to the People tab."""
+        self.dismiss(self._changed)
