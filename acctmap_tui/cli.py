@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO
 
 import typer
 
@@ -681,6 +681,37 @@ def upcoming(
     upcoming_command(_open(_chosen_db(ctx, db)), days=days, output_format=output.value)
 
 
+@app.command()
+def freshness(
+    ctx: typer.Context,
+    half_life: Annotated[
+        float | None,
+        typer.Option(
+            "--half-life", min=1, max=3650, help="Days after which a relationship counts half."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Show or set how fast our relationships fade without a touch (a team setting).
+
+    A relationship's effective strength is strength x 0.5^(days since last touch /
+    half-life); one older than the half-life, or never touched, is flagged stale.
+    """
+    from acctmap_tui.data.repo import put_setting
+    from acctmap_tui.data.stakeholder_queries import HALF_LIFE_SETTING, load_half_life_days
+
+    database = _open(_chosen_db(ctx, db))
+    try:
+        with database.session() as session:
+            if half_life is not None:
+                put_setting(HALF_LIFE_SETTING, half_life, session=session)
+                session.commit()
+            days = load_half_life_days(session=session)
+    finally:
+        database.close()
+    typer.echo(f"Relationship half-life: {days:g} days (stale after {days:g} days untouched)")
+
+
 export_app = typer.Typer(help="Write the plan or the account map as a document.")
 app.add_typer(export_app, name="export")
 
@@ -776,6 +807,96 @@ def export_map(
     _write_output(text, output)
 
 
+def _write_streamed(write: Callable[[TextIO], object], output: Path | None) -> None:
+    """Stream a large document to stdout (UTF-8), or to ``output`` all or nothing.
+
+    The file is written under a temporary name, owner-only (it holds the team's
+    contacts), and renamed when complete.
+    """
+    import io
+    import os
+
+    if output is None:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            write(sys.stdout)
+            return
+        stream = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+        try:
+            write(stream)
+            stream.flush()
+        finally:
+            stream.detach()
+        return
+    temporary = output.with_name(f".{output.name}.partial")
+    try:
+        temporary.unlink(missing_ok=True)
+        descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+            write(handle)
+        temporary.replace(output)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    finally:
+        temporary.unlink(missing_ok=True)
+    typer.echo(f"Wrote {output}", err=True)
+
+
+@export_app.command("json")
+def export_json(ctx: typer.Context, db: DbOption = None, output: OutputOption = None) -> None:
+    """The whole database as one JSON document: lossless, for `acctmap import json`.
+
+    Every table (plans, people, relationships, history, settings, team) with the
+    schema revision; the same data always gives the same bytes.
+    """
+    from acctmap_tui.interchange.json_dump import write_json_dump
+
+    database = _open(_chosen_db(ctx, db))
+    try:
+        _write_streamed(lambda handle: write_json_dump(database, handle), output)
+    except ValueError as error:
+        fail(f"export json: {error}")
+    finally:
+        database.close()
+
+
+class CsvKind(StrEnum):
+    ACCOUNTS = "accounts"
+    CONTACTS = "contacts"
+
+
+@export_app.command("csv")
+def export_csv(
+    ctx: typer.Context,
+    kind: Annotated[CsvKind, typer.Argument(help="accounts or contacts.")],
+    db: DbOption = None,
+    output: OutputOption = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")
+    ] = False,
+    include_deleted: Annotated[
+        bool, typer.Option("--include-deleted", help="Also accounts in the bin.")
+    ] = False,
+) -> None:
+    """Every column of every account, or of every contact (with account and manager names).
+
+    Headers are the field names `acctmap import` reads back; text that a spreadsheet
+    would run as a formula is prefixed with ' (numbers are left alone).
+    """
+    from acctmap_tui.interchange.csv_export import write_csv
+
+    database = _open(_chosen_db(ctx, db))
+    try:
+        _write_streamed(
+            lambda handle: write_csv(
+                database, kind.value, handle, bom=bom, include_deleted=include_deleted
+            ),
+            output,
+        )
+    finally:
+        database.close()
+
+
 @app.command()
 def deleted(ctx: typer.Context, db: DbOption = None) -> None:
     """Deleted accounts, most recent first: what `acctmap undelete` can bring back."""
@@ -822,6 +943,109 @@ def undelete(
     finally:
         database.close()
     typer.echo(f"Restored {account.name}")
+
+
+# --- backup, restore, check (SQLite files) -----------------------------------------------
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The backup file to write.")],
+    db: DbOption = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace FILE if it exists.")
+    ] = False,
+) -> None:
+    """A consistent copy of the database while others keep working (owner-only, 0600).
+
+    Uses SQLite's online backup; for a server database use `acctmap export json`.
+    """
+    from acctmap_tui.data.backup import backup_file, sqlite_target
+
+    try:
+        source = sqlite_target(_chosen_db(ctx, db))
+        backup_file(source, file, overwrite=overwrite)
+    except DatabaseError as error:
+        fail(str(error))
+    typer.echo(f"Backed up {source} to {file}")
+
+
+@app.command()
+def restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A backup made by `acctmap backup`.")],
+    db: DbOption = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the database with a backup, keeping the current one beside it.
+
+    The backup must pass SQLite's integrity check and hold an acctmap schema this
+    version knows. Refused while the app has the database open (quit it first).
+    """
+    from acctmap_tui.data.backup import (
+        open_sessions,
+        previous_copy_path,
+        restore_file,
+        sqlite_target,
+        validate_backup,
+    )
+
+    try:
+        target = sqlite_target(_chosen_db(ctx, db))
+        report = validate_backup(file)
+    except DatabaseError as error:
+        fail(str(error))
+    others = open_sessions(target)
+    if others:
+        fail(
+            f"{target.name} is open in acctmap ({', '.join(others)}); ask them to quit, "
+            "then restore. Nothing was changed"
+        )
+    if not yes:
+        kept = (
+            f"; the current one is kept as {previous_copy_path(target).name} beside it"
+            if target.exists()
+            else ""
+        )
+        if not typer.confirm(f"Replace {target} with {file}{kept}?", default=False):
+            fail("restore cancelled; nothing was changed")
+    try:
+        previous = restore_file(file, target)
+    except DatabaseError as error:
+        fail(str(error))
+    typer.echo(f"Restored {target} from {file} (schema {report.schema_revision})")
+    if previous is not None:
+        typer.echo(f"The previous database is kept at {previous}")
+
+
+@app.command()
+def check(ctx: typer.Context, db: DbOption = None) -> None:
+    """Check the database file: SQLite integrity, references, schema. Exits 1 on problems."""
+    from acctmap_tui.data.backup import check_file, sqlite_target
+    from acctmap_tui.data.schema_version import SCHEMA_HEAD
+
+    try:
+        path = sqlite_target(_chosen_db(ctx, db))
+    except DatabaseError as error:
+        fail(str(error))
+    report = check_file(path)
+    typer.echo(f"database:   {path}")
+    typer.echo(f"schema:     {report.schema_revision or 'unknown'} (this acctmap: {SCHEMA_HEAD})")
+    for note in report.notes:
+        typer.echo(f"note:       {note}")
+    if report.ok:
+        typer.echo("OK: integrity check and foreign-key check passed")
+        return
+    for problem in report.problems:
+        typer.echo(f"problem:    {problem}")
+    fail(f"{len(report.problems)} problem(s) found in {path.name}")
+
+
+# Registered last: the import commands reuse this module's helpers (``_open``, ``fail``).
+from acctmap_tui.cli_import import import_app  # noqa: E402
+
+app.add_typer(import_app, name="import")
 
 
 def main() -> None:

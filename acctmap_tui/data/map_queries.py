@@ -1,54 +1,97 @@
 """The few set-based queries that build the whole account map at once.
 
-Three queries whatever the number of accounts (accounts with owners, the top two
-contacts per account, the open actions per account), so 10,000 accounts load in
-a fraction of a second instead of 30,000 round trips.
+A fixed number of queries whatever the number of accounts (accounts with owners, the
+open actions per account, and three for the key contacts: contacts, influence lines and
+partners, ranked in memory), so 10,000 accounts load in a fraction of a second instead
+of 30,000 round trips.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from acctmap_tui.data.db import Database
-from acctmap_tui.data.models import FIT_CRITERIA, Account, Contact, NextAction, TeamMember
+from acctmap_tui.data.models import (
+    FIT_CRITERIA,
+    Account,
+    Contact,
+    NextAction,
+    Partner,
+    Relationship,
+    TeamMember,
+)
 from acctmap_tui.domain.account_map import STALE_AFTER_DAYS, AccountMapRow, rank_rows
 from acctmap_tui.domain.scoring import ScoringConfig
+from acctmap_tui.domain.vocabulary import RelationshipKind
 from acctmap_tui.gc_tuning import quiet_collector
+from acctmap_tui.graph.key_contacts import key_contact_ids_by_account
 
 KEY_CONTACTS_PER_ACCOUNT = 2
 
 
 def load_key_contacts(*, session: Session) -> dict[int, list[str]]:
-    """Per account, its most influential current contacts as "Name, Title"."""
-    ranked = (
+    """Per account, its one or two most influential current contacts as "Name, Title".
+
+    Most influential by the influence ranking (PageRank over influence and reporting
+    lines, teleport by declared influence), the same order as the People tab's, so the
+    table and the tab agree. Three queries for all accounts (current contacts, influence
+    relationships, partners), then :mod:`acctmap_tui.graph.key_contacts` ranks each
+    account in memory, without NetworkX and without a query per account.
+    """
+    # Hundreds of thousands of short-lived objects: collecting midway only costs time.
+    with quiet_collector():
+        return _ranked_key_contacts(session.connection())
+
+
+def _ranked_key_contacts(connection: sa.Connection) -> dict[int, list[str]]:
+    """The work of :func:`load_key_contacts`; its rows are gone before the collector runs."""
+    contacts = connection.execute(
         sa.select(
+            Contact.id,
             Contact.account_id,
+            Contact.influence,
+            Contact.reports_to_id,
+            Contact.dotted_line_to_id,
             Contact.name,
             Contact.title,
-            sa.func.row_number()
-            .over(
-                partition_by=Contact.account_id,
-                order_by=(sa.func.coalesce(Contact.influence, 0).desc(), Contact.id),
-            )
-            .label("position"),
+        ).where(Contact.left_on.is_(None))
+    ).all()
+    target = aliased(Contact)
+    influences = connection.execute(
+        sa.select(
+            Relationship.id,
+            target.account_id,
+            Relationship.target_contact_id,
+            Relationship.strength,
+            Relationship.source_contact_id,
+            Relationship.source_partner_id,
         )
-        .where(Contact.left_on.is_(None))
-        .subquery()
+        .join(target, Relationship.target_contact_id == target.id)
+        .where(
+            Relationship.kind == RelationshipKind.INFLUENCES,
+            Relationship.source_member_id.is_(None),
+            target.left_on.is_(None),
+        )
+    ).all()
+    partners = connection.execute(
+        sa.select(Partner.id, Partner.account_id, Partner.influence)
+    ).all()
+    ranked = key_contact_ids_by_account(
+        contacts, influences, partners, limit=KEY_CONTACTS_PER_ACCOUNT
     )
-    statement = (
-        sa.select(ranked.c.account_id, ranked.c.name, ranked.c.title)
-        .where(ranked.c.position <= KEY_CONTACTS_PER_ACCOUNT)
-        .order_by(ranked.c.account_id, ranked.c.position)
-    )
-    contacts: dict[int, list[str]] = defaultdict(list)
-    for account_id, name, title in session.connection().execute(statement):
-        contacts[account_id].append(f"{name}, {title}" if title else name)
-    return contacts
+    chosen = {contact_id for contact_ids in ranked.values() for contact_id in contact_ids}
+    labels = {
+        row[0]: f"{row[5]}, {row[6]}" if row[6] else row[5] for row in contacts if row[0] in chosen
+    }
+    return {
+        account_id: [labels[contact_id] for contact_id in contact_ids]
+        for account_id, contact_ids in ranked.items()
+    }
 
 
 def _open_actions(session: Session, today: date) -> dict[int, tuple[str, date | None, int]]:
@@ -106,7 +149,7 @@ def load_account_map_rows(
 ) -> list[AccountMapRow]:
     """Every live account as an unranked :class:`AccountMapRow`.
 
-    ``with_key_contacts=False`` skips the costliest query (it sorts every contact),
+    ``with_key_contacts=False`` skips the costliest part (it ranks every contact),
     so the table can paint first and take the contacts from
     :func:`load_key_contacts` a moment later.
     """

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 Record = TypeVar("Record", bound=SQLModel)
+Record_contra = TypeVar("Record_contra", bound=SQLModel, contravariant=True)
 
 _PROTECTED = frozenset({"id", "account_id", "version", "created_at", "updated_at"})
 
@@ -69,6 +70,13 @@ CONTACT_COLUMNS = _editable(Contact)
 RELATIONSHIP_COLUMNS = _editable(Relationship)
 PARTNER_COLUMNS = _editable(Partner)
 SEAT_COLUMNS = _editable(Seat)
+
+_COLUMNS: dict[type[SQLModel], frozenset[str]] = {
+    Contact: CONTACT_COLUMNS,
+    Relationship: RELATIONSHIP_COLUMNS,
+    Partner: PARTNER_COLUMNS,
+    Seat: SEAT_COLUMNS,
+}
 
 _WHAT = {"contact": "Contact", "relationship": "Relationship", "partner": "Partner", "seat": "Seat"}
 
@@ -134,6 +142,14 @@ def _last_changed_by(entity: str, record_id: int, *, session: Session) -> str | 
         .where(ChangeLogEntry.entity == entity, ChangeLogEntry.entity_id == str(record_id))
         .order_by(col(ChangeLogEntry.id).desc())
     ).first()
+
+
+def _get(model: type[Record], record_id: int, *, session: Session) -> Record:
+    """The stored record, fresh from the database, to open an editor on."""
+    record = session.get(model, record_id, populate_existing=True)
+    if record is None:
+        raise PersonNotFoundError(model.__tablename__, record_id)  # type: ignore[attr-defined]
+    return record
 
 
 def _locked(model: type[Record], record_id: int, *, session: Session) -> Record:
@@ -220,6 +236,70 @@ def _insert(record: Record, *, session: Session, user: str) -> Record:
     return record
 
 
+class _Check(Protocol[Record_contra]):
+    """Refuses a proposed record (and the values asked for) by raising, before any write."""
+
+    def __call__(
+        self, record: Record_contra, values: Mapping[str, Any], *, session: Session
+    ) -> None: ...
+
+
+def _create(
+    model: type[Record],
+    account_id: int,
+    values: Mapping[str, Any],
+    *,
+    required: tuple[str, str] | None = None,
+    check: _Check[Record],
+    session: Session,
+    user: str,
+) -> Record:
+    """A new record on a live account, once ``check`` accepts it, with its history entry.
+
+    ``required`` names a text column that must not be blank, and its label. Columns
+    given as ``None`` are left to their defaults.
+    """
+    entity = model.__tablename__  # type: ignore[attr-defined]
+    _check_columns(values, _COLUMNS[model], entity)
+    _live_account(account_id, session=session)
+    fields = {k: v for k, v in values.items() if v is not None}
+    if required is not None:
+        column, label = required
+        fields[column] = _required_text(values.get(column), label)
+    record = model(**{**fields, "account_id": account_id})
+    check(record, fields, session=session)
+    return _insert(record, session=session, user=user)
+
+
+def _edit(
+    model: type[Record],
+    record_id: int,
+    values: Mapping[str, Any],
+    *,
+    expected_version: int | None,
+    required: tuple[str, str] | None = None,
+    check: _Check[Record],
+    session: Session,
+    user: str,
+) -> Record:
+    """Write the changed columns if the record is still at ``expected_version``.
+
+    The record is re-read (or :class:`PersonNotFoundError`) and version-checked
+    (or :class:`StalePeopleRecordError`); ``check`` sees it as it would be after the
+    edit, and only then are the changes applied with their history.
+    """
+    entity = model.__tablename__  # type: ignore[attr-defined]
+    _check_columns(values, _COLUMNS[model], entity)
+    record = _checked(model, record_id, expected_version, session=session)
+    changes = dict(values)
+    if required is not None and required[0] in changes:
+        column, label = required
+        changes[column] = _required_text(changes[column], label)
+    check(model(**{**_all_columns(record), **changes}), changes, session=session)
+    _update(record, changes, session=session, user=user)
+    return record
+
+
 def _delete(record: SQLModel, *, session: Session, user: str) -> None:
     record_deleted(session, record, user=user)
     session.delete(record)
@@ -275,10 +355,13 @@ def get_contact(contact_id: int, *, session: Session) -> Contact:
     Raises:
         PersonNotFoundError: no such contact.
     """
-    contact = session.get(Contact, contact_id, populate_existing=True)
-    if contact is None:
-        raise PersonNotFoundError("contact", contact_id)
-    return contact
+    return _get(Contact, contact_id, session=session)
+
+
+def _check_contact(contact: Contact, values: Mapping[str, Any], *, session: Session) -> None:
+    """Managers of the same account and no cycle; a relationship owner who exists."""
+    _check_lines(contact, session=session)
+    _check_member(contact.relationship_owner_id, "Relationship owner", session=session)
 
 
 def create_contact(
@@ -290,14 +373,15 @@ def create_contact(
         PersonNotFoundError: no such account (or it was deleted).
         PeopleRuleError: no name, or a manager from another account.
     """
-    _check_columns(values, CONTACT_COLUMNS, "contact")
-    _live_account(account_id, session=session)
-    name = _required_text(values.get("name"), "Name")
-    fields = {k: v for k, v in values.items() if v is not None}
-    contact = Contact(**{**fields, "name": name, "account_id": account_id})
-    _check_lines(contact, session=session)
-    _check_member(contact.relationship_owner_id, "Relationship owner", session=session)
-    return _insert(contact, session=session, user=user)
+    return _create(
+        Contact,
+        account_id,
+        values,
+        required=("name", "Name"),
+        check=_check_contact,
+        session=session,
+        user=user,
+    )
 
 
 def update_contact(
@@ -318,16 +402,16 @@ def update_contact(
         ReportingCycleError: a reporting line would close a cycle.
         PeopleRuleError: an empty name, or a manager from another account.
     """
-    _check_columns(values, CONTACT_COLUMNS, "contact")
-    contact = _checked(Contact, contact_id, expected_version, session=session)
-    changes = dict(values)
-    if "name" in changes:
-        changes["name"] = _required_text(changes["name"], "Name")
-    proposed = {k: changes.get(k, getattr(contact, k)) for k in CONTACT_COLUMNS}
-    probe = Contact(**{**proposed, "id": contact_id, "account_id": contact.account_id})
-    _check_lines(probe, session=session)
-    _check_member(probe.relationship_owner_id, "Relationship owner", session=session)
-    _update(contact, changes, session=session, user=user)
+    contact = _edit(
+        Contact,
+        contact_id,
+        values,
+        expected_version=expected_version,
+        required=("name", "Name"),
+        check=_check_contact,
+        session=session,
+        user=user,
+    )
     if contact.left_on is not None:
         for seat in _seats_held_by(contact_id, session=session):
             _update(seat, {"contact_id": None}, session=session, user=user)
@@ -546,7 +630,9 @@ def _restore_relationship(
 # --- relationships ------------------------------------------------------------------
 
 
-def _check_relationship(relationship: Relationship, *, session: Session) -> None:
+def _check_relationship(
+    relationship: Relationship, values: Mapping[str, Any], *, session: Session
+) -> None:
     """One source of the right kind, people of the same account, strength 1-5."""
     assert relationship.account_id is not None
     account_id = relationship.account_id
@@ -586,10 +672,7 @@ def get_relationship(relationship_id: int, *, session: Session) -> Relationship:
     Raises:
         PersonNotFoundError: no such relationship.
     """
-    relationship = session.get(Relationship, relationship_id, populate_existing=True)
-    if relationship is None:
-        raise PersonNotFoundError("relationship", relationship_id)
-    return relationship
+    return _get(Relationship, relationship_id, session=session)
 
 
 def create_relationship(
@@ -601,12 +684,9 @@ def create_relationship(
         PeopleRuleError: a wrong source for the kind, people of another account,
             a contact related to themselves, or a strength outside 1-5.
     """
-    _check_columns(values, RELATIONSHIP_COLUMNS, "relationship")
-    _live_account(account_id, session=session)
-    fields = {k: v for k, v in values.items() if v is not None}
-    relationship = Relationship(**{**fields, "account_id": account_id})
-    _check_relationship(relationship, session=session)
-    return _insert(relationship, session=session, user=user)
+    return _create(
+        Relationship, account_id, values, check=_check_relationship, session=session, user=user
+    )
 
 
 def update_relationship(
@@ -622,12 +702,15 @@ def update_relationship(
     Raises:
         StalePeopleRecordError, PersonNotFoundError, PeopleRuleError.
     """
-    _check_columns(values, RELATIONSHIP_COLUMNS, "relationship")
-    relationship = _checked(Relationship, relationship_id, expected_version, session=session)
-    proposed = {**_all_columns(relationship), **values}
-    _check_relationship(Relationship(**proposed), session=session)
-    _update(relationship, values, session=session, user=user)
-    return relationship
+    return _edit(
+        Relationship,
+        relationship_id,
+        values,
+        expected_version=expected_version,
+        check=_check_relationship,
+        session=session,
+        user=user,
+    )
 
 
 def delete_relationship(
@@ -645,7 +728,9 @@ def delete_relationship(
 # --- partners -------------------------------------------------------------------------
 
 
-def _check_influence(value: Any) -> None:
+def _check_partner(partner: Partner, values: Mapping[str, Any], *, session: Session) -> None:
+    """Only the influence asked for: a partner's other columns need no rule."""
+    value = values.get("influence")
     if value is not None and (not isinstance(value, int) or not 1 <= value <= 5):
         raise PeopleRuleError(f"Influence: {value!r} is not a whole number from 1 to 5")
 
@@ -656,10 +741,7 @@ def get_partner(partner_id: int, *, session: Session) -> Partner:
     Raises:
         PersonNotFoundError: no such partner.
     """
-    partner = session.get(Partner, partner_id, populate_existing=True)
-    if partner is None:
-        raise PersonNotFoundError("partner", partner_id)
-    return partner
+    return _get(Partner, partner_id, session=session)
 
 
 def create_partner(
@@ -670,13 +752,14 @@ def create_partner(
     Raises:
         PeopleRuleError: no name, or influence outside 1-5.
     """
-    _check_columns(values, PARTNER_COLUMNS, "partner")
-    _live_account(account_id, session=session)
-    name = _required_text(values.get("name"), "Name")
-    _check_influence(values.get("influence"))
-    fields = {k: v for k, v in values.items() if v is not None}
-    return _insert(
-        Partner(**{**fields, "name": name, "account_id": account_id}), session=session, user=user
+    return _create(
+        Partner,
+        account_id,
+        values,
+        required=("name", "Name"),
+        check=_check_partner,
+        session=session,
+        user=user,
     )
 
 
@@ -689,14 +772,16 @@ def update_partner(
     user: str,
 ) -> Partner:
     """Write the given columns if the partner is still at ``expected_version``."""
-    _check_columns(values, PARTNER_COLUMNS, "partner")
-    partner = _checked(Partner, partner_id, expected_version, session=session)
-    changes = dict(values)
-    if "name" in changes:
-        changes["name"] = _required_text(changes["name"], "Name")
-    _check_influence(changes.get("influence"))
-    _update(partner, changes, session=session, user=user)
-    return partner
+    return _edit(
+        Partner,
+        partner_id,
+        values,
+        expected_version=expected_version,
+        required=("name", "Name"),
+        check=_check_partner,
+        session=session,
+        user=user,
+    )
 
 
 def delete_partner(
@@ -724,7 +809,7 @@ def list_partners(account_id: int, *, session: Session) -> list[Partner]:
 # --- seats -------------------------------------------------------------------------
 
 
-def _check_seat(seat: Seat, *, session: Session) -> None:
+def _check_seat(seat: Seat, values: Mapping[str, Any], *, session: Session) -> None:
     _required_text(seat.role_title, "Role")
     if seat.reports_to_id is not None:
         _contact_of(seat.account_id, seat.reports_to_id, "Reports to", session=session)
@@ -751,10 +836,7 @@ def get_seat(seat_id: int, *, session: Session) -> Seat:
     Raises:
         PersonNotFoundError: no such seat.
     """
-    seat = session.get(Seat, seat_id, populate_existing=True)
-    if seat is None:
-        raise PersonNotFoundError("seat", seat_id)
-    return seat
+    return _get(Seat, seat_id, session=session)
 
 
 def create_seat(account_id: int, values: Mapping[str, Any], *, session: Session, user: str) -> Seat:
@@ -764,13 +846,15 @@ def create_seat(account_id: int, values: Mapping[str, Any], *, session: Session,
         PeopleRuleError: no role, people of another account, a holder who left
             or who already fills another seat.
     """
-    _check_columns(values, SEAT_COLUMNS, "seat")
-    _live_account(account_id, session=session)
-    role = _required_text(values.get("role_title"), "Role")
-    fields = {k: v for k, v in values.items() if v is not None}
-    seat = Seat(**{**fields, "role_title": role, "account_id": account_id})
-    _check_seat(seat, session=session)
-    return _insert(seat, session=session, user=user)
+    return _create(
+        Seat,
+        account_id,
+        values,
+        required=("role_title", "Role"),
+        check=_check_seat,
+        session=session,
+        user=user,
+    )
 
 
 def update_seat(
@@ -782,14 +866,16 @@ def update_seat(
     user: str,
 ) -> Seat:
     """Write the given columns (``contact_id`` fills or vacates it) at ``expected_version``."""
-    _check_columns(values, SEAT_COLUMNS, "seat")
-    seat = _checked(Seat, seat_id, expected_version, session=session)
-    changes = dict(values)
-    if "role_title" in changes:
-        changes["role_title"] = _required_text(changes["role_title"], "Role")
-    _check_seat(Seat(**{**_all_columns(seat), **changes}), session=session)
-    _update(seat, changes, session=session, user=user)
-    return seat
+    return _edit(
+        Seat,
+        seat_id,
+        values,
+        expected_version=expected_version,
+        required=("role_title", "Role"),
+        check=_check_seat,
+        session=session,
+        user=user,
+    )
 
 
 def delete_seat(seat_id: int, *, expected_version: int | None, session: Session, user: str) -> None:

@@ -10,10 +10,12 @@ costs nothing beyond the overdue items themselves. Results are plain
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
+from sqlmodel.sql.expression import Select
 
 from acctmap_tui.data.models import (
     Account,
@@ -35,9 +37,19 @@ _MILESTONE_KINDS = {
     MilestoneKind.RENEWAL: DateKind.RENEWAL_MILESTONE,
 }
 
+_OWNER = aliased(TeamMember)
+"""The account's owner, told apart from an item's own owner (also a team member)."""
 
-def _live() -> sa.ColumnElement[bool]:
-    return col(Account.deleted_at).is_(None)
+
+def _on_live_accounts(model: type[SQLModel], *columns: Any) -> Select[Any]:
+    """A query of ``model`` rows on live accounts: account id, name and owner, then ``columns``."""
+    return (
+        select(Account.id, Account.name, _OWNER.name, *columns)
+        .select_from(model)
+        .join(Account, model.account_id == Account.id)  # type: ignore[attr-defined]
+        .join(_OWNER, Account.owner_id == _OWNER.id, isouter=True)
+        .where(col(Account.deleted_at).is_(None))
+    )
 
 
 def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
@@ -48,34 +60,21 @@ def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
     The order is not meaningful: :func:`acctmap_tui.domain.upcoming.upcoming_dates`
     sorts them.
     """
-    owner = aliased(TeamMember)
     items: list[DatedItem] = []
 
     for account_id, name, account_owner, title, kind, due_on in session.exec(
-        select(
-            Account.id, Account.name, owner.name, Milestone.title, Milestone.kind, Milestone.due_on
+        _on_live_accounts(Milestone, Milestone.title, Milestone.kind, Milestone.due_on).where(
+            col(Milestone.done).is_(False), col(Milestone.due_on) <= until
         )
-        .select_from(Milestone)
-        .join(Account, Milestone.account_id == Account.id)
-        .join(owner, Account.owner_id == owner.id, isouter=True)
-        .where(_live(), col(Milestone.done).is_(False), col(Milestone.due_on) <= until)
     ):
         items.append(
             DatedItem(due_on, account_id, name, _MILESTONE_KINDS[kind], title, account_owner)
         )
 
     for account_id, name, account_owner, event, due_on in session.exec(
-        select(
-            Account.id,
-            Account.name,
-            owner.name,
-            AccountImpact.compelling_event,
-            AccountImpact.compelling_event_on,
-        )
-        .select_from(AccountImpact)
-        .join(Account, AccountImpact.account_id == Account.id)
-        .join(owner, Account.owner_id == owner.id, isouter=True)
-        .where(_live(), col(AccountImpact.compelling_event_on) <= until)
+        _on_live_accounts(
+            AccountImpact, AccountImpact.compelling_event, AccountImpact.compelling_event_on
+        ).where(col(AccountImpact.compelling_event_on) <= until)
     ):
         what = (event or "").strip() or "Compelling event"
         items.append(
@@ -83,18 +82,9 @@ def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
         )
 
     for account_id, name, account_owner, products, due_on in session.exec(
-        select(
-            Account.id,
-            Account.name,
-            owner.name,
-            AccountSolution.products_used,
-            AccountSolution.renewal_on,
-        )
-        .select_from(AccountSolution)
-        .join(Account, AccountSolution.account_id == Account.id)
-        .join(owner, Account.owner_id == owner.id, isouter=True)
-        .where(
-            _live(),
+        _on_live_accounts(
+            AccountSolution, AccountSolution.products_used, AccountSolution.renewal_on
+        ).where(
             Account.target_type == TargetType.EXISTING_CUSTOMER,
             sa.or_(
                 col(AccountSolution.renewal_done).is_(None),
@@ -109,22 +99,16 @@ def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
 
     their_owner = aliased(Contact)
     for account_id, name, account_owner, step, ours, theirs, due_on in session.exec(
-        select(
-            Account.id,
-            Account.name,
-            owner.name,
+        _on_live_accounts(
+            ActivityPlanItem,
             ActivityPlanItem.step,
             TeamMember.name,
             their_owner.name,
             ActivityPlanItem.due_on,
         )
-        .select_from(ActivityPlanItem)
-        .join(Account, ActivityPlanItem.account_id == Account.id)
-        .join(owner, Account.owner_id == owner.id, isouter=True)
         .join(TeamMember, ActivityPlanItem.our_owner_id == TeamMember.id, isouter=True)
         .join(their_owner, ActivityPlanItem.their_owner_id == their_owner.id, isouter=True)
         .where(
-            _live(),
             ActivityPlanItem.status != ItemStatus.DONE,
             col(ActivityPlanItem.due_on) <= until,
         )
@@ -133,19 +117,9 @@ def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
         items.append(DatedItem(due_on, account_id, name, DateKind.ACTIVITY, step, who))
 
     for account_id, name, account_owner, description, action_owner, due_on in session.exec(
-        select(
-            Account.id,
-            Account.name,
-            owner.name,
-            NextAction.description,
-            TeamMember.name,
-            NextAction.due_on,
-        )
-        .select_from(NextAction)
-        .join(Account, NextAction.account_id == Account.id)
-        .join(owner, Account.owner_id == owner.id, isouter=True)
+        _on_live_accounts(NextAction, NextAction.description, TeamMember.name, NextAction.due_on)
         .join(TeamMember, NextAction.owner_id == TeamMember.id, isouter=True)
-        .where(_live(), col(NextAction.done_at).is_(None), col(NextAction.due_on) <= until)
+        .where(col(NextAction.done_at).is_(None), col(NextAction.due_on) <= until)
     ):
         who = action_owner or account_owner
         items.append(DatedItem(due_on, account_id, name, DateKind.NEXT_ACTION, description, who))

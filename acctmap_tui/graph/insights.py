@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from acctmap_tui.domain.vocabulary import BuyingRole, Sentiment
 from acctmap_tui.graph.analysis import AccountAnalysis
 from acctmap_tui.graph.paths import GraphPath
-from acctmap_tui.graph.what_if import WhatIfResult
+from acctmap_tui.graph.what_if import Change, RemoveContact, RescorePerson, WhatIfResult
 
 INTRODUCTIONS_SHOWN = 3
 
@@ -52,7 +53,9 @@ def contact_lines(insight: ContactInsight, analysis: AccountAnalysis) -> list[st
     for risk in analysis.risks:
         if risk.contact_id == insight.contact_id:
             buyer = " incl. the economic buyer" if risk.cuts_economic_buyer else ""
-            lines.append(f"Key-person risk: only way to {len(risk.cut_off)} people{buyer}")
+            count = len(risk.cut_off)
+            people = "person" if count == 1 else "people"
+            lines.append(f"Key-person risk: only way to {count} {people}{buyer}")
     lines.extend(
         f"Gap: {gap.detail}" for gap in analysis.gaps if gap.contact_id == insight.contact_id
     )
@@ -89,11 +92,36 @@ def account_lines(analysis: AccountAnalysis) -> list[str]:
     return lines
 
 
-def what_if_lines(name: str, result: WhatIfResult) -> list[str]:
-    """The effect of removing a person, before anything is saved."""
+WHAT_IF_QUESTIONS = {
+    "leave": "What if {name} left?",
+    "blocker": "What if {name} turned blocker?",
+    "champion": "What if {name} became our champion?",
+    "influence-5": "What if {name} had influence 5?",
+    "influence-1": "What if {name} had influence 1?",
+}
+"""The what-ifs the People tab offers for a person, by key."""
+
+
+def what_if_change(choice: str, contact_id: int) -> Change:
+    """The in-memory change behind one of :data:`WHAT_IF_QUESTIONS`."""
+    if choice == "leave":
+        return RemoveContact(contact_id)
+    if choice == "blocker":
+        return RescorePerson(contact_id, sentiment=Sentiment.BLOCKER)
+    if choice == "champion":
+        return RescorePerson(
+            contact_id, buying_role=BuyingRole.CHAMPION, sentiment=Sentiment.STRONG_SUPPORTER
+        )
+    if choice.startswith("influence-"):
+        return RescorePerson(contact_id, influence=int(choice.removeprefix("influence-")))
+    raise ValueError(f"unknown what-if {choice!r}")
+
+
+def what_if_lines(name: str, result: WhatIfResult, choice: str = "leave") -> list[str]:
+    """The effect of a what-if on a person, before anything is saved."""
     before, after = result.before.coverage, result.after.coverage
     lines = [
-        f"What if {name} left? (nothing is saved)",
+        WHAT_IF_QUESTIONS[choice].format(name=name) + " (nothing is saved)",
         f"Key people covered: {before.covered} → {after.covered} of {after.key_people}",
         f"Reachable: {before.reachable} → {after.reachable}",
     ]

@@ -14,18 +14,13 @@ seller's judgement and the structure both count. People nobody listens to (the t
 the org chart, a partner) hand their rank back the same way, as NetworkX does with
 ``personalization`` and no ``dangling`` argument. Damping 0.85, as usual.
 
-Why not ``nx.pagerank``: it needs NumPy and SciPy, about 215 MB installed and, measured
-on this project's machine, 250-400 ms to import (numpy ~130-260 ms, scipy.sparse
-~140-240 ms) on top of NetworkX's own ~250 ms. The power iteration below is the same
-algorithm (NetworkX's pure-Python reference, ``_pagerank_python``) and takes a few
-milliseconds for an account of 2,000 contacts, so neither is a dependency.
+The PageRank itself (and why not ``nx.pagerank``) is in :mod:`acctmap_tui.graph.pagerank`,
+which imports nothing heavy, so the account table ranks every account's contacts with
+the same arithmetic without NetworkX (:mod:`acctmap_tui.graph.key_contacts`).
 """
 
 from __future__ import annotations
 
-import operator
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from acctmap_tui.graph.build import (
@@ -35,14 +30,27 @@ from acctmap_tui.graph.build import (
     StakeholderGraph,
     contact_node,
 )
+from acctmap_tui.graph.pagerank import (  # weighted_pagerank and its constants live there
+    DAMPING,
+    MAX_ITERATIONS,
+    SCORE_DIGITS,
+    TOLERANCE,
+    UNKNOWN_INFLUENCE,
+    weighted_pagerank,
+)
 
-DAMPING = 0.85
-TOLERANCE = 1e-10
-"""Per node: stop when the scores move less than this times the number of people."""
-MAX_ITERATIONS = 500
-UNKNOWN_INFLUENCE = 3
-SCORE_DIGITS = 9
-"""Scores are compared rounded, so numerically equal ranks tie and fall to the next key."""
+__all__ = [
+    "DAMPING",
+    "MAX_ITERATIONS",
+    "SCORE_DIGITS",
+    "TOLERANCE",
+    "UNKNOWN_INFLUENCE",
+    "RankedContact",
+    "influence_ranking",
+    "influence_scores",
+    "key_contact_ids",
+    "weighted_pagerank",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,53 +63,6 @@ class RankedContact:
     """PageRank share, 0..1; the scores of everyone in the graph sum to 1."""
     rank: int
     """1 for the most influential."""
-
-
-def weighted_pagerank(
-    nodes: Iterable[Node],
-    votes: Iterable[tuple[Node, Node, float]],
-    *,
-    teleport: Mapping[Node, float] | None = None,
-    damping: float = DAMPING,
-) -> dict[Node, float]:
-    """PageRank by power iteration over weighted votes (see the module docstring).
-
-    Args:
-        nodes: everyone ranked.
-        votes: ``(voter, chosen, weight)``; parallel votes add up.
-        teleport: relative (positive) chance of a random jump landing on each node,
-            uniform if None; nodes without votes hand their rank back in the same
-            proportions.
-    """
-    people = sorted(set(nodes))
-    if not people:
-        return {}
-    index = {node: position for position, node in enumerate(people)}
-    weights: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for voter, chosen, weight in votes:
-        if voter != chosen and weight > 0:
-            weights[index[voter]][index[chosen]] += weight
-    raw = [teleport.get(node, 1.0) if teleport else 1.0 for node in people]
-    if min(raw) <= 0:
-        raise ValueError("teleport weights must be positive")
-    jump = [share / sum(raw) for share in raw]
-    # Flat lists of (voter, chosen, share of the voter's rank): the loop below is the cost.
-    edges = []
-    for voter, chosen_weights in sorted(weights.items()):
-        total = sum(chosen_weights.values())
-        edges += [(voter, chosen, w / total) for chosen, w in sorted(chosen_weights.items())]
-    silent = [position for position in range(len(people)) if position not in weights]
-    scores = [1.0 / len(people)] * len(people)
-    limit = len(people) * TOLERANCE
-    for _ in range(MAX_ITERATIONS):
-        previous = scores
-        base = damping * sum(map(previous.__getitem__, silent)) + (1 - damping)
-        scores = [base * share for share in jump]
-        for voter, chosen, share in edges:
-            scores[chosen] += damping * previous[voter] * share
-        if sum(map(abs, map(operator.sub, scores, previous))) < limit:
-            break
-    return dict(zip(people, scores, strict=True))
 
 
 def influence_scores(graph: StakeholderGraph) -> dict[Node, float]:

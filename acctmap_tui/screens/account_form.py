@@ -16,12 +16,12 @@ import sqlalchemy as sa
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from acctmap_tui.data.account_store import (
     AccountNotFoundError,
@@ -48,26 +48,24 @@ from acctmap_tui.domain.account_form import (
     new_account_text,
     validate_account_form,
 )
-from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.screens.form_widgets import (
+    InputKind,
+    cancel_form,
+    compose_field_row,
+    errors_summary,
+    field_id,
+    make_input,
+    read_text,
+    show_field_errors,
+    visible_errors,
+    write_text,
+)
 from acctmap_tui.settings import Settings
 
 FIELDS_BY_COLUMN: dict[str, FormField] = {f.column: f for f in ACCOUNT_FIELDS}
 
-
-def field_id(key: str) -> str:
-    """The stable, kebab-case id of a field's input: ``field-revenue-potential``."""
-    return "field-" + key.replace("_", "-")
-
-
-def error_id(key: str) -> str:
-    """The id of the inline error line under a field: ``error-revenue-potential``."""
-    return "error-" + key.replace("_", "-")
-
-
-def _summary(count: int) -> str:
-    if count == 0:
-        return ""
-    return "1 field needs fixing" if count == 1 else f"{count} fields need fixing"
+_INPUT_KINDS = {FieldKind.LONG_TEXT: InputKind.LONG, FieldKind.CHOICE: InputKind.CHOICE}
+"""The widget each kind of field is edited with; any other kind is one line."""
 
 
 def _explain_database_error(error: sa.exc.SQLAlchemyError) -> str:
@@ -163,37 +161,20 @@ class AccountFormScreen(ModalScreen[int | None]):
         yield Footer(compact=True)
 
     def _compose_field(self, form_field: FormField) -> ComposeResult:
-        with Horizontal(classes="form-row", id=f"row-{form_field.key.replace('_', '-')}"):
-            required = " *" if form_field.required else ""
-            yield Label(f"{form_field.label}{required}", classes="form-label", markup=False)
-            yield self._make_input(form_field)
-        yield Static("", id=error_id(form_field.key), classes="form-error", markup=False)
-
-    def _make_input(self, form_field: FormField) -> Widget:
-        widget_id = field_id(form_field.key)
-        if form_field.kind is FieldKind.LONG_TEXT:
-            return TextArea(
-                id=widget_id,
-                classes="form-input form-long",
-                compact=True,
-                placeholder="(several lines allowed)",
-            )
-        if form_field.kind is FieldKind.CHOICE:
-            options = [(label, label) for label in form_field.options]
-            return Select(
-                options,
-                id=widget_id,
-                classes="form-input",
-                allow_blank=not form_field.required,
-                prompt="(none)",
-                compact=True,
-            )
-        return Input(
-            placeholder=form_field.hint,
-            id=widget_id,
-            classes="form-input",
-            select_on_focus=False,
-            compact=True,
+        field_input = make_input(
+            form_field.key,
+            _INPUT_KINDS.get(form_field.kind, InputKind.LINE),
+            required=form_field.required,
+            hint=form_field.hint,
+            choices=form_field.options,
+            long_placeholder="(several lines allowed)",
+        )
+        yield from compose_field_row(
+            form_field.key,
+            form_field.label,
+            form_field.required,
+            field_input,
+            row_id=f"row-{form_field.key.replace('_', '-')}",
         )
 
     def on_mount(self) -> None:
@@ -212,32 +193,12 @@ class AccountFormScreen(ModalScreen[int | None]):
 
     def _read_raw(self) -> dict[str, str]:
         """What every field holds now, as text."""
-        raw: dict[str, str] = {}
-        for form_field in ACCOUNT_FIELDS:
-            widget = self._widget(form_field.key)
-            if isinstance(widget, TextArea):
-                raw[form_field.key] = widget.text
-            elif isinstance(widget, Select):
-                raw[form_field.key] = "" if widget.is_blank() else str(widget.value)
-            else:
-                assert isinstance(widget, Input)
-                raw[form_field.key] = widget.value
-        return raw
+        return {f.key: read_text(self._widget(f.key)) for f in ACCOUNT_FIELDS}
 
     def _write_raw(self, texts: dict[str, str]) -> None:
         for form_field in ACCOUNT_FIELDS:
-            widget = self._widget(form_field.key)
             text = texts.get(form_field.key, "")
-            if isinstance(widget, TextArea):
-                widget.load_text(text)
-            elif isinstance(widget, Select):
-                if text:
-                    widget.value = text
-                elif not form_field.required:
-                    widget.clear()
-            else:
-                assert isinstance(widget, Input)
-                widget.value = text
+            write_text(self._widget(form_field.key), text, required=form_field.required)
 
     @property
     def is_dirty(self) -> bool:
@@ -328,23 +289,22 @@ class AccountFormScreen(ModalScreen[int | None]):
         return raw, validate_account_form(raw, owners=self._owners)
 
     def _visible_errors(self, raw: dict[str, str], result: FormResult) -> dict[str, str]:
-        """The errors worth showing now: not "required" on a field nobody touched yet."""
-        errors: dict[str, str] = {}
-        for form_field in ACCOUNT_FIELDS:
-            key = form_field.key
-            text = raw.get(key, "")
-            message = result.errors.get(key)
-            if message is None and key in self._save_errors:
-                failed_text, failed_message = self._save_errors[key]
-                if failed_text == text:
-                    message = failed_message
-            if message is None:
-                continue
-            untouched = text == self._initial.get(key, "") and not text.strip()
-            if untouched and not self._save_attempted:
-                continue
-            errors[key] = message
-        return errors
+        """The errors worth showing now: not "required" on a field nobody touched yet.
+
+        A store's refusal (a taken name) stands while the field still holds that text.
+        """
+        refused = {
+            key: message
+            for key, (text, message) in self._save_errors.items()
+            if raw.get(key, "") == text
+        }
+        return visible_errors(
+            (f.key for f in ACCOUNT_FIELDS),
+            raw,
+            {**refused, **result.errors},
+            self._initial,
+            save_attempted=self._save_attempted,
+        )
 
     def _refresh_errors(self) -> dict[str, str]:
         """Show each field's error under it and the count at the bottom; returns them."""
@@ -352,17 +312,10 @@ class AccountFormScreen(ModalScreen[int | None]):
             return {}
         raw, result = self._validate()
         errors = self._visible_errors(raw, result)
-        for form_field in ACCOUNT_FIELDS:
-            key = form_field.key
-            message = errors.get(key, "")
-            if self._shown_errors.get(key, "") == message:
-                continue
-            line = self.query_one(f"#{error_id(key)}", Static)
-            line.update(f"! {message}" if message else "")
-            line.display = bool(message)
-            self._widget(key).parent.set_class(bool(message), "-has-error")  # type: ignore[union-attr]
+        keys = (f.key for f in ACCOUNT_FIELDS)
+        show_field_errors(self, keys, errors, self._shown_errors, self._widget)
         self._shown_errors = errors
-        self.query_one("#form-errors", Static).update(_summary(len(errors)))
+        self.query_one("#form-errors", Static).update(errors_summary(len(errors)))
         return errors
 
     def _set_message(self, text: str) -> None:
@@ -500,19 +453,5 @@ class AccountFormScreen(ModalScreen[int | None]):
         """Close without saving, asking first if anything was changed."""
         if self._saving:
             return
-        if not self.is_dirty:
-            self.dismiss(None)
-            return
-
-        def discard(answer: bool | None) -> None:
-            if answer:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Discard changes?",
-                "You have changes in this form that are not saved.",
-                confirm_label="Discard",
-            ),
-            discard,
-        )
+        detail = "You have changes in this form that are not saved."
+        cancel_form(self, dirty=self.is_dirty, detail=detail)

@@ -11,21 +11,22 @@ filtered list (:class:`~acctmap_tui.screens.person_picker.PersonPickerScreen`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from acctmap_tui.data.account_store import StaleRecordError
 from acctmap_tui.data.db import Database
@@ -51,21 +52,29 @@ from acctmap_tui.domain.contact_form import (
     validate_contact_form,
 )
 from acctmap_tui.errors import AcctmapError
-from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.screens.form_widgets import (
+    InputKind,
+    cancel_form,
+    compose_field_row,
+    errors_summary,
+    field_id,
+    make_input,
+    read_text,
+    show_field_errors,
+    visible_errors,
+    write_text,
+)
 from acctmap_tui.settings import Settings
 
 PERSON_KINDS = (Kind.CONTACT, Kind.SOURCE)
 """Fields typed as a person's name: completed as you type, and pickable with ctrl+o."""
 
-
-def field_id(key: str) -> str:
-    """The stable id of a field's input: ``field-reports-to``."""
-    return "field-" + key.replace("_", "-")
-
-
-def error_id(key: str) -> str:
-    """The id of the error line under a field: ``error-reports-to``."""
-    return "error-" + key.replace("_", "-")
+_INPUT_KINDS = {
+    Kind.LONG_TEXT: InputKind.LONG,
+    Kind.CHOICE: InputKind.CHOICE,
+    Kind.MEMBER: InputKind.CHOICE,
+}
+"""The widget each kind of field is edited with; any other kind is one line."""
 
 
 def explain_failure(error: Exception) -> str:
@@ -77,6 +86,12 @@ def explain_failure(error: Exception) -> str:
             return "the database is busy (someone else is saving); try again in a moment"
         return f"the database refused it ({text})"
     return str(error)
+
+
+class _Stored(Protocol):
+    """A record the store wrote: all a form needs back is its id."""
+
+    id: int | None
 
 
 @dataclass
@@ -163,6 +178,25 @@ class PeopleFormScreen(ModalScreen[int | None]):
         """Create or update through the store; returns the record id (runs in a worker)."""
         raise NotImplementedError
 
+    def create_or_update(
+        self,
+        session: Session,
+        values: dict[str, Any],
+        version: int | None,
+        create: Callable[..., _Stored],
+        update: Callable[..., _Stored],
+    ) -> int:
+        """What :meth:`write` does for most forms: the store's create, or its update of ours."""
+        user = self._settings.user
+        if self.record_id is None:
+            record = create(self.account_id, values, session=session, user=user)
+        else:
+            record = update(
+                self.record_id, values, expected_version=version, session=session, user=user
+            )
+        assert record.id is not None
+        return record.id
+
     def person_names(self, key: str) -> list[str]:
         """The names a person field completes and picks from."""
         return list(self.lookups.contacts.values())
@@ -189,31 +223,15 @@ class PeopleFormScreen(ModalScreen[int | None]):
         yield Footer(compact=True)
 
     def _compose_field(self, people_field: PeopleField) -> ComposeResult:
-        with Horizontal(classes="form-row"):
-            required = " *" if people_field.required else ""
-            yield Label(f"{people_field.label}{required}", classes="form-label", markup=False)
-            yield self._make_input(people_field)
-        yield Static("", id=error_id(people_field.key), classes="form-error", markup=False)
-
-    def _make_input(self, people_field: PeopleField) -> Widget:
-        widget_id = field_id(people_field.key)
-        if people_field.kind is Kind.LONG_TEXT:
-            return TextArea(id=widget_id, classes="form-input form-long", compact=True)
-        if people_field.kind in (Kind.CHOICE, Kind.MEMBER):
-            return Select(
-                [(label, label) for label in people_field.choices],
-                id=widget_id,
-                classes="form-input",
-                allow_blank=not people_field.required,
-                prompt="(none)",
-                compact=True,
-            )
-        return Input(
-            placeholder=people_field.hint,
-            id=widget_id,
-            classes="form-input",
-            select_on_focus=False,
-            compact=True,
+        field_input = make_input(
+            people_field.key,
+            _INPUT_KINDS.get(people_field.kind, InputKind.LINE),
+            required=people_field.required,
+            hint=people_field.hint,
+            choices=people_field.choices,
+        )
+        yield from compose_field_row(
+            people_field.key, people_field.label, people_field.required, field_input
         )
 
     def on_mount(self) -> None:
@@ -228,33 +246,13 @@ class PeopleFormScreen(ModalScreen[int | None]):
 
     def read_raw(self) -> dict[str, str]:
         """What every field holds now, as text."""
-        raw: dict[str, str] = {}
-        for people_field in self.FIELDS:
-            widget = self.widget(people_field.key)
-            if isinstance(widget, TextArea):
-                raw[people_field.key] = widget.text
-            elif isinstance(widget, Select):
-                raw[people_field.key] = "" if widget.is_blank() else str(widget.value)
-            else:
-                assert isinstance(widget, Input)
-                raw[people_field.key] = widget.value
-        return raw
+        return {f.key: read_text(self.widget(f.key)) for f in self.FIELDS}
 
     def write_raw(self, texts: dict[str, str]) -> None:
         for people_field in self.FIELDS:
-            widget = self.widget(people_field.key)
             text = texts.get(people_field.key, "")
-            if isinstance(widget, TextArea):
-                widget.load_text(text)
-            elif isinstance(widget, Select):
-                if text:
-                    widget.value = text
-                elif not people_field.required:
-                    widget.clear()
-            else:
-                assert isinstance(widget, Input)
-                widget.value = text
-                widget.cursor_position = len(text)
+            widget = self.widget(people_field.key)
+            write_text(widget, text, required=people_field.required, cursor_to_end=True)
 
     @property
     def is_dirty(self) -> bool:
@@ -323,17 +321,10 @@ class PeopleFormScreen(ModalScreen[int | None]):
 
     def _visible_errors(self, raw: dict[str, str], result: FormResult) -> dict[str, str]:
         """Not "required" on an empty field nobody touched yet, until a save is tried."""
-        errors: dict[str, str] = {}
-        for people_field in self.FIELDS:
-            key = people_field.key
-            message = result.errors.get(key)
-            if message is None:
-                continue
-            untouched = raw.get(key, "") == self._initial.get(key, "") and not raw[key].strip()
-            if untouched and not self._save_attempted:
-                continue
-            errors[key] = message
-        return errors
+        keys = (f.key for f in self.FIELDS)
+        return visible_errors(
+            keys, raw, result.errors, self._initial, save_attempted=self._save_attempted
+        )
 
     def _refresh_errors(self) -> dict[str, str]:
         if not self._loaded:
@@ -341,20 +332,9 @@ class PeopleFormScreen(ModalScreen[int | None]):
         raw = self.read_raw()
         self.raw_changed(raw)
         errors = self._visible_errors(raw, self.validate(raw))
-        for people_field in self.FIELDS:
-            key = people_field.key
-            message = errors.get(key, "")
-            if self._errors.get(key, "") == message:
-                continue
-            line = self.query_one(f"#{error_id(key)}", Static)
-            line.update(f"! {message}" if message else "")
-            line.display = bool(message)
-            self.widget(key).parent.set_class(bool(message), "-has-error")  # type: ignore[union-attr]
+        show_field_errors(self, (f.key for f in self.FIELDS), errors, self._errors, self.widget)
         self._errors = errors
-        count = len(errors)
-        summary = "1 field needs fixing" if count == 1 else f"{count} fields need fixing"
-        summary = summary if count else ""
-        self.query_one("#people-form-errors", Static).update(summary)
+        self.query_one("#people-form-errors", Static).update(errors_summary(len(errors)))
         self.refresh_bindings()
         return errors
 
@@ -461,22 +441,8 @@ class PeopleFormScreen(ModalScreen[int | None]):
         """Close without saving, asking first if anything was changed."""
         if self._saving:
             return
-        if not self.is_dirty:
-            self.dismiss(None)
-            return
-
-        def discard(answer: bool | None) -> None:
-            if answer:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Discard changes?",
-                f"You have changes in this {self.NOUN} that are not saved.",
-                confirm_label="Discard",
-            ),
-            discard,
-        )
+        detail = f"You have changes in this {self.NOUN} that are not saved."
+        cancel_form(self, dirty=self.is_dirty, detail=detail)
 
 
 class ContactFormScreen(PeopleFormScreen):
@@ -511,12 +477,4 @@ class ContactFormScreen(PeopleFormScreen):
         )
 
     def write(self, session: Session, values: dict[str, Any], version: int | None) -> int:
-        user = self._settings.user
-        if self.record_id is None:
-            contact = create_contact(self.account_id, values, session=session, user=user)
-        else:
-            contact = update_contact(
-                self.record_id, values, expected_version=version, session=session, user=user
-            )
-        assert contact.id is not None
-        return contact.id
+        return self.create_or_update(session, values, version, create_contact, update_contact)

@@ -73,15 +73,7 @@ class PartnerFormScreen(PeopleFormScreen):
         return validate_partner_form(raw)
 
     def write(self, session: Session, values: dict[str, Any], version: int | None) -> int:
-        user = self._settings.user
-        if self.record_id is None:
-            partner = create_partner(self.account_id, values, session=session, user=user)
-        else:
-            partner = update_partner(
-                self.record_id, values, expected_version=version, session=session, user=user
-            )
-        assert partner.id is not None
-        return partner.id
+        return self.create_or_update(session, values, version, create_partner, update_partner)
 
 
 def partner_cells(partner: Partner) -> tuple[str, ...]:

@@ -80,12 +80,6 @@ class RelationshipFormScreen(PeopleFormScreen):
         return validate_relationship_form(raw, self.lookups)
 
     def write(self, session: Session, values: dict[str, Any], version: int | None) -> int:
-        user = self._settings.user
-        if self.record_id is None:
-            relationship = create_relationship(self.account_id, values, session=session, user=user)
-        else:
-            relationship = update_relationship(
-                self.record_id, values, expected_version=version, session=session, user=user
-            )
-        assert relationship.id is not None
-        return relationship.id
+        return self.create_or_update(
+            session, values, version, create_relationship, update_relationship
+        )

@@ -42,12 +42,4 @@ class SeatFormScreen(PeopleFormScreen):
         return validate_seat_form(raw, self.lookups)
 
     def write(self, session: Session, values: dict[str, Any], version: int | None) -> int:
-        user = self._settings.user
-        if self.record_id is None:
-            seat = create_seat(self.account_id, values, session=session, user=user)
-        else:
-            seat = update_seat(
-                self.record_id, values, expected_version=version, session=session, user=user
-            )
-        assert seat.id is not None
-        return seat.id
+        return self.create_or_update(session, values, version, create_seat, update_seat)

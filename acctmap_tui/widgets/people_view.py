@@ -61,6 +61,7 @@ PEOPLE_COLUMNS = (
     ColumnSpec("Sentiment", "sentiment"),
     ColumnSpec("Reports to", "reports-to", min_width=10),
     ColumnSpec("Met", "met"),
+    ColumnSpec("Influence", "influence-rank"),
 )
 
 RELATIONSHIP_COLUMNS = (
@@ -74,8 +75,11 @@ RELATIONSHIP_COLUMNS = (
 _VERBS = {"engagement": "engages", "knows": "knows", "influences": "influences"}
 
 
-def contact_cells(contact: ContactRow) -> tuple[str, ...]:
-    """One table row; sentiment and met are words, so they read without colour."""
+def contact_cells(contact: ContactRow, rank: int | None = None) -> tuple[str, ...]:
+    """One table row; sentiment and met are words, so they read without colour.
+
+    ``rank`` is the contact's place in the influence ranking, once the graph is built.
+    """
     name = contact.name
     if contact.left_on is not None:
         name = f"{name} (left {contact.left_on.isoformat()})"
@@ -86,6 +90,7 @@ def contact_cells(contact: ContactRow) -> tuple[str, ...]:
         contact.sentiment.label if contact.sentiment else EMPTY,
         text_or_empty(contact.reports_to),
         yes_no(contact.met),
+        EMPTY if rank is None else f"#{rank}",
     )
 
 
@@ -97,6 +102,7 @@ def seat_cells(seat: SeatRow) -> tuple[str, ...]:
         seat.buying_role.label if seat.buying_role else EMPTY,
         EMPTY,
         text_or_empty(seat.reports_to),
+        EMPTY,
         EMPTY,
     )
 
@@ -142,7 +148,7 @@ class PeopleView(Vertical):
         Binding("c", "toggle_chart", "Chart/list", id="people.chart"),
         Binding("w", "show_path('warm')", "Warm path", id="people.warm-path"),
         Binding("i", "show_path('influence')", "Influence path", id="people.influence-path"),
-        Binding("x", "what_if", "What if they left", id="people.what-if"),
+        Binding("x", "what_if", "What if…", id="people.what-if"),
     ]
 
     @dataclass
@@ -208,7 +214,9 @@ class PeopleView(Vertical):
         self._path_shown: str | None = None
         """``warm`` or ``influence`` while a path is drawn on the chart."""
         self._what_if_key: str | None = None
-        """The person whose leaving the panel is showing, if any."""
+        """The person whose what-if the panel is showing, if any."""
+        self._what_if_choice = "leave"
+        """Which what-if (a key of ``graph.insights.WHAT_IF_QUESTIONS``)."""
 
     @property
     def settings(self) -> Settings:
@@ -240,14 +248,14 @@ class PeopleView(Vertical):
 
     def watch_account_id(self, account_id: int | None) -> None:
         self._what_if_key = None
+        self._analysis = None  # its ranks belong to the previous account
         if account_id is None:
             self._data = None
             self._show(None)
             self._show_chart(None, [], None, None)
         else:
             self._load(account_id)
-            if self.chart_shown:
-                self._load_chart(account_id)
+            self._load_chart(account_id)  # the ranking column needs the graph too
 
     def reload(self, *, select_id: int | None = None) -> None:
         """Read the account's people again (after a change made elsewhere, e.g. the org chart)."""
@@ -256,8 +264,7 @@ class PeopleView(Vertical):
             self._load(self.account_id)
             if self._graphs is not None:
                 self._graphs.invalidate(self.account_id)
-            if self.chart_shown:
-                self._load_chart(self.account_id)
+            self._load_chart(self.account_id)
 
     @work(thread=True, exclusive=True, group="people-view")
     def _load(self, account_id: int) -> None:
@@ -292,7 +299,8 @@ class PeopleView(Vertical):
         table = self.query_one(PeopleTable)
         rows: list[tuple[int, tuple[str, ...]]] = []
         if data is not None:
-            rows = [(c.id, contact_cells(c)) for c in data.contacts]
+            ranks = self._ranks()
+            rows = [(c.id, contact_cells(c, ranks.get(c.id))) for c in data.contacts]
             rows += [(-s.id, seat_cells(s)) for s in data.seats]
         table.set_rows(rows)
         if self._select_id is not None:
@@ -378,8 +386,6 @@ class PeopleView(Vertical):
         else:
             switcher.current = "people-chart"
             self.query_one(OrgChart).focus()
-            if self.account_id is not None and self._chart_account != self.account_id:
-                self._load_chart(self.account_id)
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="people-graph")
@@ -433,6 +439,14 @@ class PeopleView(Vertical):
             self._what_if_key = None
         self.query_one(OrgChart).set_people(people, highlight=self._path_keys())
         self._update_panel()
+        if self._data is not None:
+            self._show(self._data)  # with the influence ranks (the cursor keeps its row)
+
+    def _ranks(self) -> dict[int, int]:
+        """Each contact's place in the influence ranking, when the graph is built."""
+        if self._analysis is None or self._chart_account != self.account_id:
+            return {}
+        return {ranked.contact_id: ranked.rank for ranked in self._analysis.ranking}
 
     def _path_keys(self) -> list[str]:
         """Contacts on the path being shown, as chart keys."""
@@ -490,12 +504,27 @@ class PeopleView(Vertical):
             self.say("")
 
     def action_what_if(self) -> None:
-        """Show what changes if the focused person left; nothing is saved."""
+        """Ask what would change if the focused person left or changed; nothing is saved."""
+        from acctmap_tui.graph.insights import WHAT_IF_QUESTIONS
+        from acctmap_tui.screens.pickers import ChoiceScreen
+
         key = self.query_one(OrgChart).focused_key
-        if key is None or self._focused_contact_id() is None:
+        contact_id = self._focused_contact_id()
+        if key is None or contact_id is None or self._graph is None:
             return
-        self._what_if_key = None if self._what_if_key == key else key
-        self._update_panel()
+        if self._what_if_key == key:  # the second x puts the real picture back
+            self._what_if_key = None
+            self._update_panel()
+            return
+        name = self._graph.contacts[contact_id].name
+        options = [(choice, text.format(name=name)) for choice, text in WHAT_IF_QUESTIONS.items()]
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None and self.query_one(OrgChart).focused_key == key:
+                self._what_if_key, self._what_if_choice = key, choice
+                self._update_panel()
+
+        self.app.push_screen(ChoiceScreen("What if… (nothing is saved)", options), chosen)
 
     def _update_panel(self) -> None:
         panel = self.query_one("#stakeholder-panel", Static)
@@ -503,14 +532,17 @@ class PeopleView(Vertical):
             panel.update("" if self.account_id is None else "Building the stakeholder map…")
             return
         key = self.query_one(OrgChart).focused_key
-        self._panel_text(self._chart_account or 0, key, self._what_if_key)
+        self._panel_text(self._chart_account or 0, key, self._what_if_key, self._what_if_choice)
 
     @work(thread=True, exclusive=True, group="people-insight")
-    def _panel_text(self, account_id: int, key: str | None, what_if_key: str | None) -> None:
+    def _panel_text(
+        self, account_id: int, key: str | None, what_if_key: str | None, choice: str
+    ) -> None:
         from acctmap_tui.graph.insights import (
             ContactInsight,
             account_lines,
             contact_lines,
+            what_if_change,
             what_if_lines,
         )
         from acctmap_tui.graph.paths import warm_intro_path
@@ -527,12 +559,13 @@ class PeopleView(Vertical):
             )
             lines += contact_lines(insight, analysis)
             if what_if_key == key:
-                from acctmap_tui.graph.what_if import RemoveContact, what_if
+                from acctmap_tui.graph.what_if import what_if
 
-                result = what_if(graph.facts, [RemoveContact(contact_id)], graph.freshness)
-                lines += ["", *what_if_lines(contact.name, result)]
+                change = what_if_change(choice, contact_id)
+                result = what_if(graph.facts, [change], graph.freshness)
+                lines += ["", *what_if_lines(contact.name, result, choice), "x: back"]
             else:
-                lines.append("x: what if they left?")
+                lines.append("x: what if they left, or changed?")
         elif key is not None and key.startswith("s"):
             lines.append("A vacant seat: a gap until someone is identified (e edits it).")
         lines += ["", f"{graph.facts.account_name}:", *account_lines(analysis)]

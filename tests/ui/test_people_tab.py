@@ -41,14 +41,26 @@ def tester_app(database: Database, account_ids: dict[str, int]) -> AcctmapApp:
 async def open_people(app: AcctmapApp, pilot: Pilot[None], account_id: int) -> PeopleView:
     await settle(pilot)
     app.main_screen.show_account(account_id)
-    await pilot.press("3")
-    await settle(pilot)
+    await press(pilot, "3")
     return app.query_one(PeopleView)
 
 
-def rows(app: AcctmapApp) -> list[list[str]]:
-    table = app.query_one("#people-table", PeopleTable)
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    """Press keys as the user would, then wait for the workers they start."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def table_rows(
+    app: AcctmapApp, selector: str, kind: type[PeopleTable | RelationshipsTable]
+) -> list[list[str]]:
+    """Every row of a table, as the plain text of its cells."""
+    table = app.query_one(selector, kind)
     return [[cell.plain for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+def rows(app: AcctmapApp) -> list[list[str]]:
+    return table_rows(app, "#people-table", PeopleTable)
 
 
 def names(app: AcctmapApp) -> list[str]:
@@ -144,13 +156,11 @@ async def test_a_new_contact_with_every_field_is_stored_and_shown_after_a_restar
     app = make_app(database, Settings(user="susan"))
     async with app.run_test(size=SIZE) as pilot:
         await open_people(app, pilot, acme)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         assert isinstance(app.screen, ContactFormScreen)
         assert "New contact" in screen_text(app)
         await fill(pilot, EVERY_FIELD)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen.query_one(PeopleTable), PeopleTable)
         assert "Cara Diaz" in names(app)
         assert "Contact added." in message(app)
@@ -193,8 +203,7 @@ async def test_a_new_contact_with_every_field_is_stored_and_shown_after_a_restar
         expected = {**EVERY_FIELD, "reports_to": "Dana Whitfield", "dotted_line": "Luis Ortega"}
         assert shown == {**expected, "left_on": ""}
         assert "Edit contact: Cara Diaz" in screen_text(again)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(again.screen.query_one(PeopleView), PeopleView)
 
 
@@ -220,8 +229,7 @@ async def test_bad_values_are_explained_as_typed_and_nothing_is_stored(
 ) -> None:
     async with tester_app.run_test(size=SIZE) as pilot:
         await open_people(tester_app, pilot, account_ids[ACME])
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         await type_into(pilot, "name", "Cara Diaz")
         await type_into(pilot, key, text)
         assert error_line(tester_app, key).startswith(f"! {expected}")
@@ -237,11 +245,9 @@ async def test_an_empty_name_is_refused_on_save(
 ) -> None:
     async with tester_app.run_test(size=SIZE) as pilot:
         await open_people(tester_app, pilot, account_ids[ACME])
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         await type_into(pilot, "title", "CTO")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert "Name: '' is not allowed: this field is required" in error_line(tester_app, "name")
         assert tester_app.focused is tester_app.screen.query_one(f"#{field_id('name')}")
     with database.session() as session:
@@ -294,8 +300,7 @@ async def test_a_reporting_cycle_is_refused_in_the_form(
         await settle(pilot)
         await type_into(pilot, key, typed)
         assert expected in error_line(tester_app, key)
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(tester_app.screen, ContactFormScreen)
     after = contact_named(database, who)
     assert after is not None and after.version == before.version
@@ -324,8 +329,7 @@ async def test_a_cycle_made_meanwhile_is_refused_by_the_store_with_the_same_word
                 dana, {"reports_to_id": eve_id}, expected_version=None, session=session, user="mia"
             )
             session.commit()
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert isinstance(tester_app.screen, ContactFormScreen)
         text = form_message(tester_app)
         assert text.startswith("Not saved: Reports to: Eve Stone → Priya Nair → Luis Ortega")
@@ -346,15 +350,13 @@ async def test_a_stale_edit_is_refused_and_a_second_save_overwrites_knowingly(
             update_contact(luis, {"title": "COO"}, expected_version=1, session=session, user="mia")
             session.commit()
         await type_into(pilot, "title", "SVP Operations")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         text = form_message(tester_app)
         assert "'Luis Ortega' was changed by mia since you opened it" in text
         assert "nothing was saved" in text
         stored = contact_named(database, "Luis Ortega")
         assert stored is not None and stored.title == "COO"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert not isinstance(tester_app.screen, PeopleFormScreen)
     stored = contact_named(database, "Luis Ortega")
     assert stored is not None and stored.title == "SVP Operations"
@@ -367,22 +369,18 @@ async def test_reports_to_can_be_picked_by_typing_part_of_a_name(
     async with tester_app.run_test(size=SIZE) as pilot:
         await open_people(tester_app, pilot, account_ids[ACME])
         await highlight(tester_app, pilot, priya)
-        await pilot.press("e")
-        await settle(pilot)
+        await press(pilot, "e")
         tester_app.screen.query_one(f"#{field_id('reports_to')}").focus()
-        await pilot.press("ctrl+o")
-        await settle(pilot)
+        await press(pilot, "ctrl+o")
         assert isinstance(tester_app.screen, PersonPickerScreen)
         await pilot.press("end", "ctrl+u", *"whit")
         await pilot.pause()
         assert "Dana Whitfield" in screen_text(tester_app)
         assert "Luis Ortega" not in screen_text(tester_app)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         field = tester_app.screen.query_one(f"#{field_id('reports_to')}", Input)
         assert field.value == "Dana Whitfield"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert rows(tester_app)[2][4] == "Dana Whitfield"
     stored = contact_named(database, "Priya Nair")
     assert stored is not None and stored.reports_to_id == contact_id(database, "Dana Whitfield")
@@ -409,21 +407,18 @@ async def test_deleting_a_manager_moves_reports_up_and_u_undoes_it(
     async with tester_app.run_test(size=SIZE) as pilot:
         await open_people(tester_app, pilot, account_ids[ACME])
         await highlight(tester_app, pilot, luis)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         assert isinstance(tester_app.screen, DeleteManagerScreen)
         text = screen_text(tester_app)
         assert "Luis Ortega has direct reports: Priya Nair" in text
         assert "To Dana Whitfield (m)" in text
-        await pilot.press("m")
-        await settle(pilot)
+        await press(pilot, "m")
         assert names(tester_app) == ["Dana Whitfield", "Priya Nair"]
         assert rows(tester_app)[1][4] == "Dana Whitfield"
         assert "Deleted Luis Ortega; Priya Nair now report to Dana Whitfield" in message(tester_app)
         assert contact_named(database, "Luis Ortega") is None
 
-        await pilot.press("u")
-        await settle(pilot)
+        await press(pilot, "u")
         assert names(tester_app) == ["Dana Whitfield", "Luis Ortega", "Priya Nair"]
         assert "Restored Luis Ortega." in message(tester_app)
     restored = contact_named(database, "Luis Ortega")
@@ -444,17 +439,14 @@ async def test_deleting_a_manager_can_leave_reports_as_roots_or_be_cancelled(
     async with tester_app.run_test(size=SIZE) as pilot:
         await open_people(tester_app, pilot, account_ids[ACME])
         await highlight(tester_app, pilot, luis)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         await pilot.press("escape")  # cancel: nothing happens
         await settle(pilot)
         assert "Luis Ortega was not deleted." in message(tester_app)
         assert contact_named(database, "Luis Ortega") is not None
 
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "d")
+        await press(pilot, "r")
         assert "Priya Nair are now roots" in message(tester_app)
         assert names(tester_app) == ["Dana Whitfield", "Priya Nair"]
     assert contact_named(database, "Luis Ortega") is None
@@ -468,23 +460,18 @@ async def test_a_contact_without_reports_asks_a_plain_yes_or_no(
     async with tester_app.run_test(size=SIZE) as pilot:
         await open_people(tester_app, pilot, account_ids[ACME])
         await highlight(tester_app, pilot, priya)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         assert isinstance(tester_app.screen, ConfirmScreen)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         assert contact_named(database, "Priya Nair") is not None
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "d")
+        await press(pilot, "y")
         assert "Priya Nair" not in names(tester_app)
     assert contact_named(database, "Priya Nair") is None
 
 
 def relationship_rows(app: AcctmapApp) -> list[list[str]]:
-    table = app.query_one("#relationships-table", RelationshipsTable)
-    return [[cell.plain for cell in table.get_row_at(row)] for row in range(table.row_count)]
+    return table_rows(app, "#relationships-table", RelationshipsTable)
 
 
 async def test_relationships_of_every_kind_are_added_edited_and_deleted(
@@ -495,18 +482,14 @@ async def test_relationships_of_every_kind_are_added_edited_and_deleted(
     async with tester_app.run_test(size=SIZE) as pilot:
         await open_people(tester_app, pilot, acme)
         # A partner first, so it can influence someone.
-        await pilot.press("p")
-        await settle(pilot)
+        await press(pilot, "p")
         assert isinstance(tester_app.screen, PartnersScreen)
-        await pilot.press("n")
-        await settle(pilot)
+        await press(pilot, "n")
         assert isinstance(tester_app.screen, PartnerFormScreen)
         await fill(pilot, {"name": "Globex SI", "kind": "Systems integrator", "influence": "4"})
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert "Globex SI" in screen_text(tester_app)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
 
         await highlight(tester_app, pilot, dana)
         for type_label, source, strength in [
@@ -514,8 +497,7 @@ async def test_relationships_of_every_kind_are_added_edited_and_deleted(
             ("Contact knows contact", "luis", "3"),
             ("Partner influences contact", "globex", "5"),
         ]:
-            await pilot.press("r")
-            await settle(pilot)
+            await press(pilot, "r")
             assert isinstance(tester_app.screen, RelationshipFormScreen)
             screen = tester_app.screen
             assert screen.query_one(f"#{field_id('target')}", Input).value == "Dana Whitfield"
@@ -523,8 +505,7 @@ async def test_relationships_of_every_kind_are_added_edited_and_deleted(
             if source:
                 values["source"] = source
             await fill(pilot, values)
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await press(pilot, "ctrl+s")
             assert not isinstance(tester_app.screen, PeopleFormScreen), form_message(tester_app)
 
         assert relationship_rows(tester_app) == [
@@ -538,21 +519,17 @@ async def test_relationships_of_every_kind_are_added_edited_and_deleted(
         table = tester_app.query_one(RelationshipsTable)
         table.focus()
         table.move_cursor(row=1)
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         await fill(pilot, {"type": "Contact influences contact", "strength": "2"})
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert relationship_rows(tester_app)[1][1:4] == ["influences", "Dana Whitfield", "2/5"]
 
         # Delete the partner's, after confirming.
         table.focus()
         table.move_cursor(row=2)
-        await pilot.press("d")
-        await settle(pilot)
+        await press(pilot, "d")
         assert isinstance(tester_app.screen, ConfirmScreen)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "y")
         assert len(relationship_rows(tester_app)) == 2
 
     with database.session() as session:
@@ -574,13 +551,11 @@ async def test_a_seat_is_added_filled_and_vacant_again_when_its_holder_leaves(
     priya = contact_id(database, "Priya Nair")
     async with tester_app.run_test(size=SIZE) as pilot:
         await open_people(tester_app, pilot, acme)
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         assert isinstance(tester_app.screen, SeatFormScreen)
         await fill(pilot, {"role_title": "CISO", "buying_role": "Technical buyer"})
         await type_into(pilot, "reports_to", "dana")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert rows(tester_app)[-1] == [
             "CISO — unknown",
             "(seat)",
@@ -588,16 +563,15 @@ async def test_a_seat_is_added_filled_and_vacant_again_when_its_holder_leaves(
             "—",
             "Dana Whitfield",
             "—",
+            "—",  # a seat has no influence rank
         ]
         assert "CISO —" in screen_text(tester_app)  # the name column may be squeezed
 
         # Fill it: Enter on the seat row edits it.
-        await pilot.press("end", "enter")
-        await settle(pilot)
+        await press(pilot, "end", "enter")
         assert isinstance(tester_app.screen, SeatFormScreen)
         await type_into(pilot, "filled_by", "priya")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert rows(tester_app)[-1][0] == "CISO — Priya Nair"
 
         # Priya leaves: the seat stays and is vacant again.
@@ -605,8 +579,7 @@ async def test_a_seat_is_added_filled_and_vacant_again_when_its_holder_leaves(
         view.edit_contact(priya)
         await settle(pilot)
         await type_into(pilot, "left_on", "2031-04-30")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await press(pilot, "ctrl+s")
         assert rows(tester_app)[-1][0] == "CISO — unknown"
         assert "Priya Nair (left 2031-04-30)" in names(tester_app)
 
@@ -631,10 +604,8 @@ async def test_a_seat_is_vacant_again_when_its_holder_is_deleted(
         await open_people(tester_app, pilot, account_ids[ACME])
         assert rows(tester_app)[-1][0] == "CISO — Priya Nair"
         await highlight(tester_app, pilot, priya)
-        await pilot.press("d")
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
+        await press(pilot, "d")
+        await press(pilot, "y")
         assert rows(tester_app)[-1][0] == "CISO — unknown"
         assert "vacant again: CISO" in message(tester_app)
     with database.session() as session:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
+from textual.pilot import Pilot
 from textual.widgets import TabbedContent, Tabs, TextArea
 
 from acctmap_tui.app import AcctmapApp, make_app
@@ -38,6 +41,18 @@ async def show_qualification(app: AcctmapApp, pilot) -> None:  # type: ignore[no
     assert tabs.active == QUALIFICATION
 
 
+@asynccontextmanager
+async def qualification_of(
+    database: Database, account_id: int
+) -> AsyncIterator[tuple[AcctmapApp, Pilot[object], PlanView]]:
+    """A running app showing the account's Qualification sub-tab, as the user reaches it."""
+    app = plan_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_plan(app, pilot, account_id)
+        await show_qualification(app, pilot)
+        yield app, pilot, view
+
+
 async def type_letter(app: AcctmapApp, pilot, column: str, text: str) -> None:  # type: ignore[no-untyped-def]
     area = app.query_one(f"#plan-account-{column.replace('_', '-')}", TextArea)
     area.focus()
@@ -64,10 +79,7 @@ async def test_letters_are_filled_from_the_plan_and_missing_ones_say_so(
 ) -> None:
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
-    app = plan_app(database)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_plan(app, pilot, account_ids[ACME])
-        await show_qualification(app, pilot)
+    async with qualification_of(database, account_ids[ACME]) as (app, pilot, _view):
         text = shown(app)
         assert "MEDDPICC: 4 of 8 answered · missing: Metrics, Decision criteria" in text
         assert await letter_text(app, pilot, "Metrics") == (
@@ -108,10 +120,7 @@ async def test_the_three_asked_letters_are_saved_and_shown_after_a_restart(
     database: Database, db_path: Path, account_ids: dict[str, int]
 ) -> None:
     acme = account_ids[ACME]
-    app = plan_app(database)
-    async with app.run_test(size=SIZE) as pilot:
-        view = await open_plan(app, pilot, acme)
-        await show_qualification(app, pilot)
+    async with qualification_of(database, acme) as (app, pilot, view):
         await type_letter(app, pilot, "decision_criteria", "TCO over 3 years")
         await type_letter(app, pilot, "decision_process", "Ops picks, CFO signs")
         await type_letter(app, pilot, "paper_process", "Legal then procurement")
@@ -140,10 +149,7 @@ async def test_the_three_asked_letters_are_saved_and_shown_after_a_restart(
 
     again = open_database(db_path)
     try:
-        second = plan_app(again)
-        async with second.run_test(size=SIZE) as pilot:
-            await open_plan(second, pilot, acme)
-            await show_qualification(second, pilot)
+        async with qualification_of(again, acme) as (second, pilot, _view):
             assert "MEDDPICC: 7 of 8 answered · missing: Metrics" in shown(second)
             area = second.query_one("#plan-account-paper-process", TextArea)
             assert area.text == "Legal then procurement"
@@ -156,10 +162,7 @@ async def test_switching_account_asks_about_unsaved_qualification_edits(
     database: Database, account_ids: dict[str, int]
 ) -> None:
     acme = account_ids[ACME]
-    app = plan_app(database)
-    async with app.run_test(size=SIZE) as pilot:
-        view = await open_plan(app, pilot, acme)
-        await show_qualification(app, pilot)
+    async with qualification_of(database, acme) as (app, pilot, view):
         await type_letter(app, pilot, "decision_criteria", "Price")
         app.main_screen.show_account(account_ids["Borealis Health"])
         await settle(pilot)
@@ -181,10 +184,7 @@ async def test_quitting_with_unsaved_qualification_edits_asks_and_saves(
     database: Database, account_ids: dict[str, int]
 ) -> None:
     acme = account_ids[ACME]
-    app = plan_app(database)
-    async with app.run_test(size=SIZE) as pilot:
-        view = await open_plan(app, pilot, acme)
-        await show_qualification(app, pilot)
+    async with qualification_of(database, acme) as (app, pilot, view):
         await type_letter(app, pilot, "paper_process", "Redlines by legal")
         await app.run_action("quit")
         await settle(pilot)
@@ -204,10 +204,7 @@ async def test_someone_elses_qualification_change_is_reported(
     from acctmap_tui.domain.plan_fields import PlanRecord
 
     acme = account_ids[ACME]
-    app = plan_app(database)
-    async with app.run_test(size=SIZE) as pilot:
-        view = await open_plan(app, pilot, acme)
-        await show_qualification(app, pilot)
+    async with qualification_of(database, acme) as (app, pilot, view):
         await type_letter(app, pilot, "decision_process", "Mine")
         with database.session() as session:  # raj saves the same letter meanwhile
             versions = load_plan(acme, session=session).versions

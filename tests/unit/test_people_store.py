@@ -76,6 +76,24 @@ def contact(database: Database, contact_id: int) -> Contact | None:
         return session.get(Contact, contact_id)
 
 
+def relate(
+    session: Session,
+    account_id: int,
+    kind: RelationshipKind,
+    target_contact_id: int,
+    strength: int,
+    **source: int,
+) -> Relationship:
+    """A relationship through the store; ``source`` is its one source column and id."""
+    values = {
+        "kind": kind,
+        **source,
+        "target_contact_id": target_contact_id,
+        "strength": strength,
+    }
+    return create_relationship(account_id, values, session=session, user=USER)
+
+
 def entries(session: Session, entity: str, record_id: int) -> list[ChangeLogEntry]:
     statement = (
         select(ChangeLogEntry)
@@ -179,16 +197,13 @@ def test_deleting_a_manager_repoints_reports_to_their_manager_and_undo_restores(
     database: Database, ids: dict[str, int]
 ) -> None:
     with database.session() as session:
-        rel = create_relationship(
+        rel = relate(
+            session,
             ids["acme"],
-            {
-                "kind": RelationshipKind.ENGAGEMENT,
-                "source_member_id": ids["susan"],
-                "target_contact_id": ids["bob"],
-                "strength": 4,
-            },
-            session=session,
-            user=USER,
+            RelationshipKind.ENGAGEMENT,
+            ids["bob"],
+            4,
+            source_member_id=ids["susan"],
         )
         seat = create_seat(
             ids["acme"],
@@ -263,38 +278,13 @@ def test_relationships_of_all_three_kinds(database: Database, ids: dict[str, int
             session=session,
             user=USER,
         )
-        ours = create_relationship(
-            ids["acme"],
-            {
-                "kind": RelationshipKind.ENGAGEMENT,
-                "source_member_id": ids["susan"],
-                "target_contact_id": ids["ann"],
-                "strength": 3,
-            },
-            session=session,
-            user=USER,
+        acme, ann = ids["acme"], ids["ann"]
+        ours = relate(
+            session, acme, RelationshipKind.ENGAGEMENT, ann, 3, source_member_id=ids["susan"]
         )
-        knows = create_relationship(
-            ids["acme"],
-            {
-                "kind": RelationshipKind.KNOWS,
-                "source_contact_id": ids["cat"],
-                "target_contact_id": ids["ann"],
-                "strength": 2,
-            },
-            session=session,
-            user=USER,
-        )
-        sways = create_relationship(
-            ids["acme"],
-            {
-                "kind": RelationshipKind.INFLUENCES,
-                "source_partner_id": partner.id,
-                "target_contact_id": ids["ann"],
-                "strength": 5,
-            },
-            session=session,
-            user=USER,
+        knows = relate(session, acme, RelationshipKind.KNOWS, ann, 2, source_contact_id=ids["cat"])
+        sways = relate(
+            session, acme, RelationshipKind.INFLUENCES, ann, 5, source_partner_id=partner.id
         )
         session.commit()
         rows = list_relationship_rows(ids["acme"], session=session)
