@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from acctmap_tui.data.db import Database
+    from acctmap_tui.data.first_screen import FirstScreen
     from acctmap_tui.domain.upcoming import UpcomingDate
     from acctmap_tui.widgets.plan_view import PlanView
 
@@ -67,11 +68,13 @@ class AcctmapApp(App[None]):
         database: Database,
         settings: Settings,
         first_rows: list[AccountMapRow] | None = None,
+        first_screen: FirstScreen | None = None,
     ) -> None:
         super().__init__()
         self.database = database
         self.settings = settings
         self._first_rows = first_rows
+        self._first_screen = first_screen
         separator = " - " if settings.ascii_only else " · "
         self.sub_title = f"{database.name}{separator}{settings.user}"
         self._main_screen: MainScreen | None = None
@@ -79,7 +82,9 @@ class AcctmapApp(App[None]):
         """(account, Plan sub-tab) to show once that account's plan has loaded."""
 
     def get_default_screen(self) -> MainScreen:
-        self._main_screen = MainScreen(self.database, self.settings, self._first_rows)
+        self._main_screen = MainScreen(
+            self.database, self.settings, self._first_rows, first_screen=self._first_screen
+        )
         return self._main_screen
 
     @property
@@ -198,10 +203,14 @@ def make_app(
     database: Database,
     settings: Settings,
     first_rows: list[AccountMapRow] | None = None,
+    *,
+    first_screen: FirstScreen | None = None,
 ) -> AcctmapApp:
     """The one way to build the app: on an open database, with resolved settings.
 
     ``first_rows`` is the ranked account map read quickly at start-up (see
-    :mod:`acctmap_tui.data.quick_read`): shown in the first frame, then replaced.
+    :mod:`acctmap_tui.data.quick_read`), or ``first_screen`` the cached first page
+    with its totals (:mod:`acctmap_tui.data.first_screen`): shown in the first
+    frame, then replaced by the full load.
     """
-    return AcctmapApp(database, settings, first_rows)
+    return AcctmapApp(database, settings, first_rows, first_screen)

@@ -178,7 +178,7 @@ def _progress_bar(source: CsvFile) -> Iterator[Progress | None]:
         yield None
         return
     with RichProgress(transient=True, console=console) as bar:
-        task = bar.add_task("Reading", total=source.line_count)
+        task = bar.add_task("Checking", total=source.line_count)
 
         def report(what: str, done: int, total: int) -> None:
             bar.update(task, description=what, completed=done, total=total)

@@ -54,6 +54,16 @@ def highlight(matcher: Matcher, text: str) -> Content:
 PLAN_SUMMARY_COMMAND = "Plan summary"
 UPCOMING_COMMAND = "Upcoming dates"
 EXPORT_PLAN_COMMAND = "Export plan…"
+IMPORT_ACCOUNTS_COMMAND = "Import accounts…"
+IMPORT_CONTACTS_COMMAND = "Import contacts…"
+
+
+def open_csv_import(app: AcctmapApp, kind: str) -> None:
+    """The CSV import dialog (loaded on first use: it brings the import code with it)."""
+    from acctmap_tui.interchange.csv_headers import ImportKind
+    from acctmap_tui.screens.import_csv import open_import
+
+    open_import(app, ImportKind(kind))
 
 
 class AccountCommands(Provider):
@@ -90,6 +100,16 @@ class AccountCommands(Provider):
                 EXPORT_PLAN_COMMAND,
                 app.action_export_plan,
                 "Write the selected account's plan to a Markdown file",
+            ),
+            (
+                IMPORT_ACCOUNTS_COMMAND,
+                partial(open_csv_import, app, "accounts"),
+                "Add or update accounts from a CSV file (Salesforce, HubSpot, the template)",
+            ),
+            (
+                IMPORT_CONTACTS_COMMAND,
+                partial(open_csv_import, app, "contacts"),
+                "Add or update contacts of stored accounts from a CSV file",
             ),
         ]
         return commands

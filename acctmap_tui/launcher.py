@@ -8,7 +8,9 @@ parser stays the one authority on the command line.
 
 While Textual and the app import, the first screen's rows are read from the
 database in a thread: ``sqlite3`` releases the interpreter lock while it steps
-through the query, so the two overlap.
+through the query, so the two overlap. Reopening an unchanged database is
+quicker still: the first page cached by the last full load
+(:mod:`acctmap_tui.data.first_screen`) is shown when its stamp still matches.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from acctmap_tui.errors import AcctmapError
 if TYPE_CHECKING:
     from acctmap_tui.data.db import Database
     from acctmap_tui.data.deferred import DeferredDatabase
+    from acctmap_tui.data.first_screen import FirstScreen
     from acctmap_tui.domain.account_map import AccountMapRow
     from acctmap_tui.settings import Settings
 
@@ -76,13 +79,19 @@ def run_tui(
     database: Database | DeferredDatabase,
     settings: Settings,
     first_rows: list[AccountMapRow] | None = None,
+    first_screen: FirstScreen | None = None,
 ) -> int:
     """Run the app until it quits; its return code."""
     from acctmap_tui.app import make_app
     from acctmap_tui.gc_tuning import quiet_collector
 
     with quiet_collector():  # start-up objects live as long as the app
-        tui = make_app(database, settings, first_rows)  # type: ignore[arg-type]
+        tui = make_app(
+            database,  # type: ignore[arg-type]
+            settings,
+            first_rows,
+            first_screen=first_screen,
+        )
     try:
         tui.run()
     finally:
@@ -93,36 +102,48 @@ def run_tui(
 def launch_app(db: str | None, settings: Settings) -> int:
     """Open the app: straight on quickly read rows when the database allows it.
 
-    For an up-to-date SQLite file the first screen is read with the standard
-    library and the database stack loads behind it; otherwise the database is
-    opened (checked, migrated) first, with its one-line errors.
+    For an up-to-date SQLite file the first screen is the cached first page when
+    it still matches the data, else read with the standard library; the database
+    stack loads behind it. Otherwise the database is opened (checked, migrated)
+    first, with its one-line errors.
     """
     from datetime import date
 
+    from acctmap_tui.data.first_screen import read_first_screen, stamp_of, write_first_screen
     from acctmap_tui.data.location import resolve_url
     from acctmap_tui.data.quick_read import read_first_map
 
     url = resolve_url(db)
     first: list[list[AccountMapRow] | None] = [None]
+    cached: list[FirstScreen | None] = [None]
 
     def read() -> None:
-        first[0] = read_first_map(
-            url, today=date.today(), stale_after_days=settings.stale_after_days
-        )
+        today = date.today()
+        days = settings.stale_after_days
+        cached[0] = read_first_screen(url, today=today, stale_after_days=days)
+        if cached[0] is not None:
+            return
+        # A miss: the quick read is the full load's ranking, so it can refill the cache
+        # now (a few ms), not only once the full load has finished; launches that quit
+        # quickly would otherwise never leave one. The stamp comes first, as there.
+        stamp = stamp_of(url)
+        first[0] = rows = read_first_map(url, today=today, stale_after_days=days)
+        if rows is not None and stamp is not None:
+            write_first_screen(url, stamp, rows, today, days)
 
     reader = threading.Thread(target=read, name="acctmap-first-screen", daemon=True)
     reader.start()
     import acctmap_tui.app  # noqa: F401  (overlaps the read; run_tui needs it next)
 
     reader.join()
-    first_rows = first[0]
-    if first_rows is None:
+    first_rows, first_screen = first[0], cached[0]
+    if first_rows is None and first_screen is None:
         from acctmap_tui.data.db import open_database
 
         return run_tui(open_database(db), settings)
     from acctmap_tui.data.deferred import DeferredDatabase
 
-    return run_tui(DeferredDatabase(url), settings, first_rows)
+    return run_tui(DeferredDatabase(url), settings, first_rows, first_screen)
 
 
 def report_errors(run: Callable[[], object]) -> None:

@@ -22,3 +22,8 @@ def default_database_path() -> Path:
 def demo_database_path() -> Path:
     """The demo database, kept apart so a demo never overwrites real data."""
     return user_data_dir() / "demo.db"
+
+
+def user_cache_dir() -> Path:
+    """The folder for files acctmap can rebuild (the cached first screen); not created here."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

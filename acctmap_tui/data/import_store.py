@@ -14,9 +14,12 @@ before it reads what is stored until it commits (other writers wait); on a serve
 database the id sequences are moved past the new ids afterwards.
 
 History, as the rest of the app writes it, but in bulk: one ``create`` entry per
-created record holding all its values (accounts, their key contacts and next action,
-contacts, new team members), and one ``update`` entry per changed field of an updated
-record, whose version is bumped. Updates write only the cells that had a value and
+created record (accounts, their key contacts and next action, contacts, new team
+members) and one ``update`` entry per changed field of an updated record, whose
+version is bumped. A creation entry holds the record's values that are set (an
+absent column was empty): the form's entries list every column, but a CRM import
+leaves most of them empty, and writing those nulls a hundred thousand times costs a
+tenth of the import. Updates write only the cells that had a value and
 differ from what is stored; a record with nothing new keeps its version.
 
 Unlike the account form, an import does not store the seed's seven standard discovery
@@ -31,9 +34,12 @@ inserts, once every new contact has an id (a manager may come after the report).
 
 from __future__ import annotations
 
+import gc
+import itertools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -158,7 +164,7 @@ def run_import(
         if progress is not None:
             progress("Checking", done, total)
 
-    with database.session() as session:
+    with _no_cyclic_collection(), database.session() as session:
         connection = session.connection()
         if not dry_run:
             take_write_lock(connection)
@@ -171,6 +177,23 @@ def run_import(
         reset_id_sequences(connection)
         session.commit()
     return plan, result
+
+
+@contextmanager
+def _no_cyclic_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the plan and the rows are built.
+
+    A large import creates hundreds of thousands of objects that live until it ends
+    and form no cycles; every full collection would walk them all again (a tenth of
+    the time of a 100,000-contact import). Reference counting still frees the rest.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def take_write_lock(connection: sa.Connection) -> None:
@@ -219,28 +242,52 @@ def _uniform(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _insert_rows(connection: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """One executemany insert; values that are the same object in every row (the import's
-    time, defaults, the user) are given once, which halves the cost of binding them."""
+    """One executemany insert of ``rows``, their values bound column by column.
+
+    The statement is SQLAlchemy's own INSERT compiled for the connected database, and
+    every value goes through its column type's bind processor, as
+    ``connection.execute(insert(table), rows)`` would do. That call processes every
+    parameter of every row in Python (about 50 µs a row); here each column is
+    processed in one pass, and a value that is the same object in every row (the
+    import's time, a default, the user) once, which makes 100,000 rows several times
+    faster.
+    """
     if not rows:
         return
     rows = _uniform(rows)
-    first = rows[0]
-    shared = {key: value for key, value in first.items() if all(row[key] is value for row in rows)}
-    if len(rows) == 1 or len(shared) == len(first):
-        connection.execute(sa.insert(table), rows)
-        return
-    varying = [{k: v for k, v in row.items() if k not in shared} for row in rows]
-    connection.execute(sa.insert(table).values(shared), varying)
+    dialect = connection.dialect
+    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(rows[0]))
+    order = list(compiled.positiontup or compiled.params)
+    columns = []
+    for key in order:
+        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        first = rows[0][key]
+        if all(row[key] is first for row in rows):
+            value = process(first) if process is not None and first is not None else first
+            columns.append(itertools.repeat(value, len(rows)))
+        elif process is None:
+            columns.append([row[key] for row in rows])
+        else:
+            values = (row[key] for row in rows)
+            columns.append([None if value is None else process(value) for value in values])
+    if compiled.positiontup is not None:
+        parameters: list[Any] = list(zip(*columns, strict=True))
+    else:
+        parameters = [
+            dict(zip(order, values, strict=True)) for values in zip(*columns, strict=True)
+        ]
+    connection.exec_driver_sql(compiled.string, parameters)
 
 
 _HISTORY_COLUMNS: dict[str, tuple[str, ...]] = {}
 
 
 def _history_columns(table: sa.Table) -> tuple[str, ...]:
-    """The columns a creation entry holds: all but the audit ones (as record_values)."""
+    """The columns a creation entry holds: all but the audit ones (as record_values), sorted
+    as the history's JSON sorts its keys."""
     if table.name not in _HISTORY_COLUMNS:
         _HISTORY_COLUMNS[table.name] = tuple(
-            column.name for column in table.columns if column.name not in AUDIT_FIELDS
+            sorted(column.name for column in table.columns if column.name not in AUDIT_FIELDS)
         )
     return _HISTORY_COLUMNS[table.name]
 
@@ -248,6 +295,9 @@ def _history_columns(table: sa.Table) -> tuple[str, ...]:
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=to_json_value)
 """History's JSON (as :func:`acctmap_tui.data.history._dump` writes it): money as exact
 text, dates as ISO text; enumerations are strings already."""
+
+_SORTED_ENCODER = json.JSONEncoder(ensure_ascii=False, default=to_json_value)
+"""The same, for dictionaries built with their keys in order already."""
 
 
 def _dump(value: Any) -> str:
@@ -312,14 +362,22 @@ class _Writer:
         return [row["id"] for row in rows]
 
     def _created(self, table: sa.Table, rows: Iterable[dict[str, Any]]) -> None:
-        """One history entry per new record, holding all its values (as record_created)."""
+        """One history entry per new record, holding the values it was created with."""
         columns = _history_columns(table)
         entries = []
         for row in rows:
-            values = {column: row.get(column) for column in columns}
+            values = {  # keys in sorted order, as the encoder writes them
+                column: value for column in columns if (value := row.get(column)) is not None
+            }
             account_id = row["id"] if table is ACCOUNT else row.get("account_id")
             entries.append(
-                self._entry(ChangeAction.CREATE, table.name, row["id"], account_id, _dump(values))
+                self._entry(
+                    ChangeAction.CREATE,
+                    table.name,
+                    row["id"],
+                    account_id,
+                    _SORTED_ENCODER.encode(values),
+                )
             )
         if entries:
             _insert_rows(self.connection, HISTORY, entries)
@@ -420,9 +478,11 @@ class _Writer:
                 sa.update(table)
                 .where(table.c.id == sa.bindparam("record_id"))
                 .values(
-                    {column: sa.bindparam(f"new_{column}") for column in columns},
-                    version=table.c.version + 1,
-                    updated_at=self.now,
+                    {
+                        **{column: sa.bindparam(f"new_{column}") for column in columns},
+                        "version": table.c.version + 1,
+                        "updated_at": self.now,
+                    }
                 )
             )
             for chunk in _chunks(rows):
@@ -439,7 +499,7 @@ class _Writer:
         if record.owner is not None:
             row["owner_id"] = self._owner_id(record.owner)
         if record.extra:
-            row["extra"] = record.extra
+            row["extra"] = dict(sorted(record.extra.items()))  # as JSON text stores it
         return row
 
     def _create_accounts(self, records: Sequence[AccountRecord]) -> None:
@@ -560,7 +620,7 @@ class _Writer:
         if record.manager is not None:
             row["reports_to_id"] = self._manager_id(record.manager)
         if record.extra:
-            row["extra"] = record.extra
+            row["extra"] = dict(sorted(record.extra.items()))  # as JSON text stores it
         return row
 
     def _create_contacts(self, records: Sequence[ContactRecord]) -> None:

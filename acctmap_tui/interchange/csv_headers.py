@@ -173,6 +173,7 @@ ACCOUNT_FIELDS: tuple[ImportField, ...] = (
     ImportField("decision_process", "Decision process"),
     ImportField("paper_process", "Paper process"),
     ImportField("notes", "Notes", ("Description", "About")),
+    ImportField("extra", "Extra data"),
 )
 """Every field an accounts file can fill: Account columns, plus the owner by name, key
 contacts (``Name, Title; …``, created as contacts) and the next action."""
@@ -249,6 +250,7 @@ CONTACT_FIELDS: tuple[ImportField, ...] = (
     ImportField("level_current", "Level now", ("Relationship level", "Current level", "Level")),
     ImportField("level_target", "Level target", ("Target level",)),
     ImportField("notes", "Notes", ("Description",)),
+    ImportField("extra", "Extra data"),
 )
 """Every field a contacts file can fill. The account is named (``account``) or given by
 its CRM ID (``account_source_id``); the manager likewise (``reports_to``,
@@ -270,7 +272,26 @@ COMPUTED: dict[ImportKind, tuple[str, ...]] = {
 
 EXTRA = "extra"
 IGNORE = "ignore"
-"""The two ``--map`` targets that are not fields."""
+"""The two ``--map`` targets that are not fields (``extra`` as a field is a column of
+JSON objects, as ``acctmap export csv`` writes the extra data)."""
+
+OWN_COLUMNS = frozenset(
+    {
+        "name_key",
+        "version",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "owner_id",
+        "account_id",
+        "reports_to_id",
+        "dotted_line_to_id",
+        "relationship_owner_id",
+    }
+)
+"""acctmap's bookkeeping columns, as ``acctmap export csv`` spells them (exactly): not
+imported. Its ``id`` is not imported either when a ``source_id`` column is there; the
+names that follow the ids (``owner_name``, ``account_name``, ``manager_name``) are."""
 
 
 def _spellings(kind: ImportKind) -> dict[str, str]:
@@ -368,7 +389,7 @@ class HeaderMapping:
 def field_for(text: str, kind: ImportKind) -> str | None:
     """The field key a ``--map`` target names (key or label, any case), ``extra`` or ``ignore``."""
     wanted = normalise_header(text)
-    if wanted in (EXTRA, IGNORE):
+    if wanted in (IGNORE, EXTRA):
         return wanted
     for field in FIELDS[kind]:
         if wanted in (normalise_header(field.key), normalise_header(field.label)):
@@ -418,9 +439,14 @@ def map_headers(
             f"its columns are: {', '.join(headers)}"
         )
     table = HEADER_TABLES[kind]
+    own = set(OWN_COLUMNS)
+    if "source_id" in headers:
+        own.add("id")
     wanted: list[tuple[ColumnRole, str | None, bool]] = []
-    for key in normalised:
-        if key in overrides:
+    for header, key in zip(headers, normalised, strict=True):
+        if key not in overrides and header in own:
+            wanted.append((ColumnRole.COMPUTED, None, False))
+        elif key in overrides:
             target = overrides[key]
             if target == EXTRA:
                 wanted.append((ColumnRole.EXTRA, None, True))
@@ -463,7 +489,7 @@ def describe_mapping(mapping: HeaderMapping, *, ascii_only: bool = False) -> lis
             how = " (--map)" if column.overridden else ""
             lines.append(f"{header} {arrow} {column.field}{how}")
         elif column.role is ColumnRole.COMPUTED:
-            lines.append(f"{header}    not imported (computed by acctmap)")
+            lines.append(f"{header}    not imported (kept by acctmap itself)")
         elif column.role is ColumnRole.IGNORED:
             lines.append(f"{header}    not imported (--map ignore)")
         else:

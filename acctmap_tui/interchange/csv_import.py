@@ -34,6 +34,7 @@ Decisions, in one place:
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -396,6 +397,8 @@ def _account_converter(key: str, options: ImportOptions) -> Converter | None:
         return None
     if key == "key_contacts":
         return parse_key_contacts
+    if key == "extra":
+        return parse_extra
     if key == "next_action_due":
         return lambda text: _day(text, "Next action due")
     form_field = ACCOUNT_FORM_FIELDS[key]
@@ -458,6 +461,8 @@ def _contact_converter(key: str) -> Converter | None:
         return lambda text: _parse_met(text, "Met")
     if key == "profile_url":
         return _profile_url
+    if key == "extra":
+        return parse_extra
     if key == "email":
         return _email
     form_field = _CONTACT_FORM[key]
@@ -468,6 +473,17 @@ def _contact_converter(key: str) -> Converter | None:
     if form_field.kind in (Kind.TEXT, Kind.LONG_TEXT):
         return None
     return lambda text: parse_people_field(form_field, text, _NO_LOOKUPS)
+
+
+def parse_extra(text: str) -> dict[str, Any]:
+    """A JSON object of extra data (as ``acctmap export csv`` writes the column)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise ValueInputError("Extra data", text, 'a JSON object such as {"Rating": "Hot"}')
+    return value
 
 
 def parse_key_contacts(text: str) -> list[tuple[str, str | None]]:
@@ -578,9 +594,16 @@ class _RowReader:
     def check(self, row: CsvRow, errors: list[ImportIssue]) -> _Row:
         return _Row(row.number, self.header, errors, row.cells, self.indexes)
 
-    def read(self, row: CsvRow, check: _Row) -> tuple[dict[str, Any], dict[str, str] | None] | None:
-        """(values, extra) by field; None when the row's shape is wrong."""
-        cells = row.cells
+    def _shape_ok(self, cells: list[str], check: _Row) -> bool:
+        """Whether a row of another width than the header can be read (trailing blanks)."""
+        if len(cells) < self.width:
+            check.fail(
+                None,
+                None,
+                f"only {len(cells)} cells but the header has {self.width} columns "
+                "(a missing delimiter or a broken quote?)",
+            )
+            return False
         spill = [cell.strip() for cell in cells[self.width :] if cell.strip()]
         if spill:
             check.fail(
@@ -589,14 +612,13 @@ class _RowReader:
                 f"{len(cells)} cells but the header has {self.width} columns "
                 "(an unquoted delimiter in a value?)",
             )
-            return None
-        if len(cells) < self.width:
-            check.fail(
-                None,
-                None,
-                f"only {len(cells)} cells but the header has {self.width} columns "
-                "(a missing delimiter or a broken quote?)",
-            )
+            return False
+        return True
+
+    def read(self, row: CsvRow, check: _Row) -> tuple[dict[str, Any], dict[str, str] | None] | None:
+        """(values, extra) by field; None when the row's shape is wrong."""
+        cells = row.cells
+        if len(cells) != self.width and not self._shape_ok(cells, check):
             return None
         values: dict[str, Any] = {}
         for index, key, convert in self.columns:
@@ -615,6 +637,8 @@ class _RowReader:
             except ValueError as error:
                 check.fail(key, text, str(error))
         extra = {key: clean_cell(cells[i]) for i, key in self.extra_columns if cells[i].strip()}
+        if "extra" in values:  # a column of extra data as JSON, and unknown columns
+            extra = {**values.pop("extra"), **extra}
         return values, extra or None
 
 
@@ -635,17 +659,6 @@ class _Owners:
             return found
         self.plan.new_members.setdefault(key, " ".join(text.split()))
         return key
-
-
-def _progress(
-    rows: Iterable[CsvRow], total: int, progress: Callable[[int, int], None] | None
-) -> Iterable[CsvRow]:
-    for count, row in enumerate(rows, start=1):
-        if progress is not None and count % PROGRESS_EVERY == 0:
-            progress(min(row.line, total), total)
-        yield row
-    if progress is not None:
-        progress(total, total)
 
 
 CONFLICT_HINT = "use --on-conflict skip or update"
@@ -816,11 +829,12 @@ class _ContactIndex:
 
 
 def _contact_name(values: dict[str, Any]) -> str:
+    """The full name, or the first and last names joined; spaces tidied."""
     name = values.pop("name", None)
     first = values.pop("first_name", None)
     last = values.pop("last_name", None)
     if not name:
-        name = " ".join(part for part in (first, last) if part)
+        name = f"{first} {last}" if first and last else first or last or ""
     return " ".join(name.split())
 
 
@@ -1108,9 +1122,14 @@ def plan_import(
         planner = _AccountPlanner(plan, existing, options)
     else:
         planner = _ContactPlanner(plan, existing, options)
-    for row in _progress(source.rows(), source.line_count, progress):
-        plan.rows_read += 1
+    total = source.line_count
+    for count, row in enumerate(source.rows(), start=1):
         planner.add(row)
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(min(row.line, total), total)
+        plan.rows_read = count
+    if progress is not None:
+        progress(total, total)
     if isinstance(planner, _ContactPlanner):
         planner.finish()
     plan.errors.sort(key=lambda issue: issue.row)  # second-pass issues among the first's

@@ -78,8 +78,9 @@ class CsvFile:
     def rows(self) -> Iterator[CsvRow]:
         """The data rows after the header; blank rows are left out but keep their number."""
         reader = _Records(self.text, self.delimiter)
+        header_row = self.header_row
         for number, line, cells in reader:
-            if number <= self.header_row or not any(cell.strip() for cell in cells):
+            if number <= header_row or not (cells and "".join(cells).strip()):
                 continue
             yield CsvRow(number, line, cells)
 
@@ -150,7 +151,7 @@ def sniff_delimiter(sample: str) -> str:
         sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
         sniffed = None
-    if sniffed in DELIMITERS:
+    if sniffed is not None and len(sniffed) == 1 and sniffed in DELIMITERS:
         widths = _widths(sample, sniffed)
         if widths and widths[0] > 1 and all(width == widths[0] for width in widths):
             return sniffed

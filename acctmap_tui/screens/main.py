@@ -20,6 +20,7 @@ from acctmap_tui.widgets.account_map_view import AccountMapView, ShownAccounts
 
 if TYPE_CHECKING:
     from acctmap_tui.data.db import Database
+    from acctmap_tui.data.first_screen import FirstScreen
     from acctmap_tui.widgets.plan_view import PlanView
 
 TAB_TITLES: dict[TabId, str] = {
@@ -54,18 +55,25 @@ class MainScreen(Screen[None]):
         database: Database,
         settings: Settings,
         first_rows: list[AccountMapRow] | None = None,
+        *,
+        first_screen: FirstScreen | None = None,
     ) -> None:
         super().__init__(id="main-screen")
         self._database = database
         self._settings = settings
         self._first_rows = first_rows
+        self._first_screen = first_screen
 
     def compose(self) -> ComposeResult:
         yield Header()
         with TabbedContent(initial="accounts", id="tabs"):
             with TabPane(f"1 {TAB_TITLES['accounts']}", id="accounts"):
                 yield AccountMapView(
-                    self._database, self._settings, first_rows=self._first_rows, id="account-map"
+                    self._database,
+                    self._settings,
+                    first_rows=self._first_rows,
+                    first_screen=self._first_screen,
+                    id="account-map",
                 )
             with TabPane(f"2 {TAB_TITLES['plan']}", id="plan"):
                 # Each per-account view (and the code under it) loads when first shown.

@@ -3,16 +3,18 @@
 All accounts are read once (in a worker) and ranked together; typing a filter,
 toggling a quick filter or sorting then works on the rows in memory, so each
 keystroke costs milliseconds even at 10,000 accounts.
+
+Started from a cached first page (:mod:`acctmap_tui.data.first_screen`), the view
+shows that page with the cached totals until the full load arrives; each full
+load of an SQLite file then refreshes the cache for the next launch.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -23,6 +25,13 @@ from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 from textual.worker import get_current_worker
 
+from acctmap_tui.data.first_screen import (
+    FirstScreen,
+    Summary,
+    stamp_of,
+    summarise,
+    write_first_screen,
+)
 from acctmap_tui.domain.account_map import (
     COLUMNS,
     COLUMNS_BY_KEY,
@@ -51,8 +60,6 @@ EMPTY_ACCOUNTS_TEXT = (
 )
 NO_MATCH_TEXT = "No account matches the filter — press Esc to clear it."
 
-CLOSED_STAGES = frozenset(stage for stage in Stage if stage.is_closed)
-
 TIER_CYCLE: tuple[frozenset[int], ...] = (
     frozenset(),
     frozenset({1}),
@@ -73,6 +80,17 @@ class ShownAccounts(Message):
     rows: Sequence[AccountMapRow]
     total: int
     filter_label: str
+
+
+def _summary_text(summary: Summary, total: int) -> str:
+    """The status line: shown of total, weighted pipeline, Tier 1, stale and overdue."""
+    money = " + ".join(
+        format_money(amount, currency) for currency, amount in sorted(summary.weighted.items())
+    )
+    return (
+        f"{summary.count:,}/{total:,} shown · weighted {money or '$0'} · "
+        f"Tier 1: {summary.tier1} · stale: {summary.stale} · overdue: {summary.overdue}"
+    )
 
 
 class AccountMapView(Vertical):
@@ -114,11 +132,17 @@ class AccountMapView(Vertical):
         settings: Settings,
         *,
         first_rows: list[AccountMapRow] | None = None,
+        first_screen: FirstScreen | None = None,
         id: str | None = None,
     ) -> None:
-        """``first_rows``: ranked rows read quickly at start-up, shown until the full load."""
+        """``first_rows``: ranked rows read quickly at start-up, shown until the full load.
+
+        ``first_screen``: the cached first page and totals, shown the same way.
+        """
         super().__init__(id=id)
-        self._first_rows = first_rows
+        self._first_rows = first_screen.rows if first_screen is not None else first_rows
+        self._first_page: FirstScreen | None = first_screen
+        """The cached page on show until the full load arrives; its totals are the truth."""
         self._database = database
         self._settings = settings
         self._all_rows: list[AccountMapRow] = []
@@ -145,6 +169,13 @@ class AccountMapView(Vertical):
     @property
     def shown_rows(self) -> list[AccountMapRow]:
         return self._shown
+
+    @property
+    def total(self) -> int:
+        """How many live accounts there are (known before the full load from the cache)."""
+        if self._first_page is not None:
+            return self._first_page.total
+        return len(self._all_rows)
 
     @property
     def sort(self) -> tuple[str, bool]:
@@ -203,12 +234,13 @@ class AccountMapView(Vertical):
         from acctmap_tui.errors import DatabaseError
 
         worker = get_current_worker()
+        today = date.today()
+        stale_after_days = self._settings.stale_after_days
+        url = getattr(self._database, "url", None)
+        # Taken before the read: a write racing it can only make the cache miss later.
+        stamp = stamp_of(url) if isinstance(url, str) else None
         try:
-            ranked = load_ranked_map(
-                self._database,
-                today=date.today(),
-                stale_after_days=self._settings.stale_after_days,
-            )
+            ranked = load_ranked_map(self._database, today=today, stale_after_days=stale_after_days)
         except DatabaseError as error:
             # Only reachable when the first rows came from the quick read and the
             # database then failed its checks: say why and stop, as the CLI would.
@@ -228,6 +260,10 @@ class AccountMapView(Vertical):
             health[account_id] = (assessed.overall_percent, titles)
         if not worker.is_cancelled:
             self.post_message(self._DetailsLoaded(ranked, contacts, health))
+        if stamp is not None and url is not None:
+            # Last, so key contacts are not kept waiting; only fields the UI never changes
+            # are written, and any failure is swallowed.
+            write_first_screen(url, stamp, ranked, today, stale_after_days)
 
     @dataclass
     class _Loaded(Message):
@@ -244,6 +280,7 @@ class AccountMapView(Vertical):
     @on(_Loaded)
     def _rows_loaded(self, message: _Loaded) -> None:
         message.stop()
+        self._first_page = None
         self._show_rows(message.rows)
 
     def _show_rows(self, rows: list[AccountMapRow]) -> None:
@@ -297,7 +334,7 @@ class AccountMapView(Vertical):
             self._chips_text = chips
             chips_line.update(chips)
         self._update_summary()
-        self.post_message(ShownAccounts(self._shown, len(self._all_rows), self.filter_label))
+        self.post_message(ShownAccounts(self._shown, self.total, self.filter_label))
         self.post_message(AccountSelected(table.cursor_account_id))
 
     def _narrowing_base(self) -> Sequence[AccountMapRow]:
@@ -322,21 +359,16 @@ class AccountMapView(Vertical):
         return ", ".join(parts)
 
     def _update_summary(self) -> None:
-        weighted: dict[str, Decimal] = defaultdict(Decimal)
-        tier1 = stale = overdue = 0
-        for row in self._shown:  # one pass: this runs on every keystroke
-            if row.stage not in CLOSED_STAGES and row.score is not None:
-                weighted[row.currency] += row.score.expected_value
-            tier1 += row.score is not None and row.score.tier == 1
-            stale += row.stale
-            overdue += row.overdue_actions
-        money = " + ".join(
-            format_money(amount, currency) for currency, amount in sorted(weighted.items())
-        )
-        self.query_one("#account-summary", StatusLine).text = (
-            f"{len(self._shown):,}/{len(self._all_rows):,} shown · weighted {money or '$0'} · "
-            f"Tier 1: {tier1} · stale: {stale} · overdue: {overdue}"
-        )
+        page = self._first_page
+        if page is not None and self._filter.is_empty:
+            # The cached page is only the top of the map: its totals cover every account.
+            text = _summary_text(page.summary, page.total)
+        elif page is not None:
+            text = _summary_text(summarise(self._shown), len(self._all_rows))
+            text += f" · of the first {len(self._all_rows):,}; loading all {page.total:,}…"
+        else:
+            text = _summary_text(summarise(self._shown), len(self._all_rows))
+        self.query_one("#account-summary", StatusLine).text = text
 
     def _set_filter(self, **changes: object) -> None:
         self._filter = replace(self._filter, **changes)

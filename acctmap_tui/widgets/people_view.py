@@ -10,12 +10,9 @@ writes run in thread workers, each with its own session and one transaction.
 Rows of the upper table are keyed by record id: contacts by their id, seats by
 the negative of theirs, so both kinds share one cursor.
 
-``c`` switches to the org chart: the reports-to tree beside a panel of what the
-stakeholder graph says about the focused person and the account (influence, the
-warmest introduction, key-person risk, gaps, next best introductions). ``w`` and
-``i`` draw the warm-introduction and influence paths on the chart; ``x`` asks
-"what if this person left?" without saving anything. The graph is built in a
-thread worker the first time the chart is shown, and cached per account.
+``c`` switches to the org chart and its stakeholder panel
+(:mod:`acctmap_tui.widgets.stakeholder_map`); the same keys edit what it focuses.
+The stakeholder graph it builds also ranks the contacts by influence, a column here.
 """
 
 from __future__ import annotations
@@ -29,7 +26,7 @@ from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, DataTable, Static
@@ -38,15 +35,12 @@ from textual.worker import get_current_worker
 from acctmap_tui.widgets.fitted_table import ColumnSpec, FittedTable
 from acctmap_tui.widgets.formatting import EMPTY, SELECT_ACCOUNT_TEXT, text_or_empty, yes_no
 from acctmap_tui.widgets.org_chart import OrgChart
+from acctmap_tui.widgets.stakeholder_map import StakeholderMap
 
 if TYPE_CHECKING:
     from acctmap_tui.data.db import Database
     from acctmap_tui.data.people_store import DeletedContact, RelationshipRow, SeatRow
     from acctmap_tui.data.repo import ContactRow
-    from acctmap_tui.graph.analysis import AccountAnalysis
-    from acctmap_tui.graph.build import StakeholderGraph
-    from acctmap_tui.graph.cache import StakeholderGraphCache
-    from acctmap_tui.orgchart import OrgPerson
     from acctmap_tui.settings import Settings
 
 NO_CONTACTS_TEXT = "No contacts on this account yet. Press n to add one, s for a seat."
@@ -146,28 +140,7 @@ class PeopleView(Vertical):
         Binding("s", "new_seat", "Seat", id="people.seat"),
         Binding("p", "partners", "Partners", id="people.partners"),
         Binding("c", "toggle_chart", "Chart/list", id="people.chart"),
-        Binding("w", "show_path('warm')", "Warm path", id="people.warm-path"),
-        Binding("i", "show_path('influence')", "Influence path", id="people.influence-path"),
-        Binding("x", "what_if", "What if…", id="people.what-if"),
     ]
-
-    @dataclass
-    class ChartLoaded(Message):
-        """The graph worker has built and analysed the account (private to this widget)."""
-
-        account_id: int
-        people: list[OrgPerson]
-        graph: StakeholderGraph | None
-        analysis: AccountAnalysis | None
-        error: str | None = None
-
-    @dataclass
-    class InsightReady(Message):
-        """The panel's text for the focused person (private to this widget)."""
-
-        account_id: int
-        key: str
-        lines: list[str]
 
     @dataclass
     class Loaded(Message):
@@ -204,19 +177,8 @@ class PeopleView(Vertical):
         self._pending_undo: DeletedContact | None = None
         """Set by a delete in the write worker; handed back with its message."""
         self._select_after: int | None = None
-        self._graphs: StakeholderGraphCache | None = None
-        """Built stakeholder graphs by account, made on first use of the chart."""
-        self._chart_account: int | None = None
-        """The account the chart and its graph were built for."""
-        self._graph: StakeholderGraph | None = None
-        self._analysis: AccountAnalysis | None = None
-        self._people: list[OrgPerson] = []
-        self._path_shown: str | None = None
-        """``warm`` or ``influence`` while a path is drawn on the chart."""
-        self._what_if_key: str | None = None
-        """The person whose what-if the panel is showing, if any."""
-        self._what_if_choice = "leave"
-        """Which what-if (a key of ``graph.insights.WHAT_IF_QUESTIONS``)."""
+        self._ranks: dict[int, int] = {}
+        """Influence rank of each contact, by id, once the stakeholder graph is built."""
 
     @property
     def settings(self) -> Settings:
@@ -226,8 +188,6 @@ class PeopleView(Vertical):
         return self.app.settings  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
-        from acctmap_tui.orgchart import OrgChartOptions
-
         with ContentSwitcher(initial="people-list", id="people-modes"):
             with Vertical(id="people-list"):
                 yield PeopleTable(PEOPLE_COLUMNS, id="people-table")
@@ -236,35 +196,28 @@ class PeopleView(Vertical):
                 )
                 yield Static("Relationships", id="relationships-title", markup=False)
                 yield RelationshipsTable(RELATIONSHIP_COLUMNS, id="relationships-table")
-            with Horizontal(id="people-chart"):
-                yield OrgChart(
-                    options=OrgChartOptions(ascii=self.settings.ascii_only), id="org-chart"
-                )
-                with VerticalScroll(id="stakeholder-side"):
-                    yield Static("", id="stakeholder-panel", markup=False)
+            yield StakeholderMap(
+                self._database, ascii_only=self.settings.ascii_only, id="people-chart"
+            )
         yield Static("", id="people-message", markup=False)
 
     # --- reading ----------------------------------------------------------------------
 
     def watch_account_id(self, account_id: int | None) -> None:
-        self._what_if_key = None
-        self._analysis = None  # its ranks belong to the previous account
+        self._ranks = {}  # they belong to the previous account
+        self.query_one(StakeholderMap).show_account(account_id)  # the ranks need it too
         if account_id is None:
             self._data = None
             self._show(None)
-            self._show_chart(None, [], None, None)
         else:
             self._load(account_id)
-            self._load_chart(account_id)  # the ranking column needs the graph too
 
     def reload(self, *, select_id: int | None = None) -> None:
         """Read the account's people again (after a change made elsewhere, e.g. the org chart)."""
         self._select_id = select_id
         if self.account_id is not None:
             self._load(self.account_id)
-            if self._graphs is not None:
-                self._graphs.invalidate(self.account_id)
-            self._load_chart(self.account_id)
+            self.query_one(StakeholderMap).show_account(self.account_id, changed=True)
 
     @work(thread=True, exclusive=True, group="people-view")
     def _load(self, account_id: int) -> None:
@@ -299,8 +252,7 @@ class PeopleView(Vertical):
         table = self.query_one(PeopleTable)
         rows: list[tuple[int, tuple[str, ...]]] = []
         if data is not None:
-            ranks = self._ranks()
-            rows = [(c.id, contact_cells(c, ranks.get(c.id))) for c in data.contacts]
+            rows = [(c.id, contact_cells(c, self._ranks.get(c.id))) for c in data.contacts]
             rows += [(-s.id, seat_cells(s)) for s in data.seats]
         table.set_rows(rows)
         if self._select_id is not None:
@@ -325,10 +277,7 @@ class PeopleView(Vertical):
     def _highlighted_record(self) -> int | None:
         """The highlighted contact's id, or minus the seat's: on the chart or in the list."""
         if self.chart_shown:
-            key = self.query_one(OrgChart).focused_key
-            if key is None:
-                return None
-            return int(key[1:]) if key.startswith("c") else -int(key[1:])
+            return self.query_one(StakeholderMap).focused_record
         return self.query_one(PeopleTable).cursor_record_id
 
     def _highlighted_contact(self) -> ContactRow | None:
@@ -370,7 +319,7 @@ class PeopleView(Vertical):
     def _relationships_focused(self) -> bool:
         return self.query_one(RelationshipsTable).has_focus
 
-    # --- the org chart and its panel ----------------------------------------------------
+    # --- the org chart ------------------------------------------------------------------
 
     @property
     def chart_shown(self) -> bool:
@@ -388,195 +337,23 @@ class PeopleView(Vertical):
             self.query_one(OrgChart).focus()
         self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, group="people-graph")
-    def _load_chart(self, account_id: int) -> None:
-        from datetime import UTC, datetime
-
-        from acctmap_tui.data.stakeholder_queries import load_half_life_days
-        from acctmap_tui.graph.analysis import analyse_account
-        from acctmap_tui.graph.cache import StakeholderGraphCache
-        from acctmap_tui.graph.freshness import Freshness
-        from acctmap_tui.orgchart.people import org_people
-
-        if self._graphs is None:
-            self._graphs = StakeholderGraphCache()
-        try:
-            with self._database.session() as session:
-                freshness = Freshness(datetime.now(UTC), load_half_life_days(session=session))
-                graph = self._graphs.get(account_id, session=session, freshness=freshness).graph
-        except KeyError:
-            self.post_message(self.ChartLoaded(account_id, [], None, None))
-            return
-        except sa.exc.SQLAlchemyError as error:
-            message = f"Could not read the org chart: {str(error).splitlines()[0]}"
-            self.post_message(self.ChartLoaded(account_id, [], None, None, message))
-            return
-        analysis = analyse_account(graph)
-        if not get_current_worker().is_cancelled:
-            self.post_message(
-                self.ChartLoaded(account_id, org_people(graph.facts), graph, analysis)
-            )
-
-    @on(ChartLoaded)
-    def _chart_loaded(self, message: ChartLoaded) -> None:
-        message.stop()
-        if message.account_id != self.account_id:
-            return
-        if message.error is not None:
-            self.say(message.error, error=True)
-        self._show_chart(message.account_id, message.people, message.graph, message.analysis)
-
-    def _show_chart(
-        self,
-        account_id: int | None,
-        people: list[OrgPerson],
-        graph: StakeholderGraph | None,
-        analysis: AccountAnalysis | None,
-    ) -> None:
-        self._chart_account, self._people = account_id, people
-        self._graph, self._analysis = graph, analysis
-        if self._what_if_key is not None and not any(p.key == self._what_if_key for p in people):
-            self._what_if_key = None
-        self.query_one(OrgChart).set_people(people, highlight=self._path_keys())
-        self._update_panel()
-        if self._data is not None:
-            self._show(self._data)  # with the influence ranks (the cursor keeps its row)
-
-    def _ranks(self) -> dict[int, int]:
-        """Each contact's place in the influence ranking, when the graph is built."""
-        if self._analysis is None or self._chart_account != self.account_id:
-            return {}
-        return {ranked.contact_id: ranked.rank for ranked in self._analysis.ranking}
-
-    def _path_keys(self) -> list[str]:
-        """Contacts on the path being shown, as chart keys."""
-        from acctmap_tui.graph.build import CONTACT
-
-        path = None
-        if self._graph is None or self._analysis is None:
-            return []
-        if self._path_shown == "influence":
-            path = self._analysis.influence_path
-        elif self._path_shown == "warm":
-            contact = self._focused_contact_id()
-            if contact is not None:
-                from acctmap_tui.graph.paths import warm_intro_path
-
-                path = warm_intro_path(self._graph, contact)
-        if path is None:
-            return []
-        return [f"c{node[1]}" for node in path.nodes if node[0] == CONTACT]
-
-    def _focused_contact_id(self) -> int | None:
-        key = self.query_one(OrgChart).focused_key
-        if key is None or not key.startswith("c"):
-            return None
-        contact_id = int(key[1:])
-        return (
-            contact_id if self._graph is not None and contact_id in self._graph.contacts else None
-        )
-
-    @on(OrgChart.Focused, "#org-chart")
-    def _chart_focused(self, event: OrgChart.Focused) -> None:
-        event.stop()
-        if self._what_if_key is not None and self._what_if_key != event.key:
-            self._what_if_key = None
-        if self._path_shown == "warm":
-            self.query_one(OrgChart).set_people(self._people, highlight=self._path_keys())
-        self._update_panel()
-        self.refresh_bindings()
-
-    @on(OrgChart.EditRequested, "#org-chart")
-    def _chart_edit(self, event: OrgChart.EditRequested) -> None:
-        event.stop()
-        self.action_edit()
-
-    def action_show_path(self, kind: str) -> None:
-        """Draw (or stop drawing) a path on the chart: the warm introduction or influence."""
-        self._path_shown = None if self._path_shown == kind else kind
-        keys = self._path_keys()
-        self.query_one(OrgChart).set_people(self._people, highlight=keys)
-        if self._path_shown and not keys:
-            self.say("No such path to draw.")
-        elif self._path_shown:
-            self.say(f"Path marked with double borders ({len(keys)} people); same key to clear.")
-        else:
-            self.say("")
-
-    def action_what_if(self) -> None:
-        """Ask what would change if the focused person left or changed; nothing is saved."""
-        from acctmap_tui.graph.insights import WHAT_IF_QUESTIONS
-        from acctmap_tui.screens.pickers import ChoiceScreen
-
-        key = self.query_one(OrgChart).focused_key
-        contact_id = self._focused_contact_id()
-        if key is None or contact_id is None or self._graph is None:
-            return
-        if self._what_if_key == key:  # the second x puts the real picture back
-            self._what_if_key = None
-            self._update_panel()
-            return
-        name = self._graph.contacts[contact_id].name
-        options = [(choice, text.format(name=name)) for choice, text in WHAT_IF_QUESTIONS.items()]
-
-        def chosen(choice: str | None) -> None:
-            if choice is not None and self.query_one(OrgChart).focused_key == key:
-                self._what_if_key, self._what_if_choice = key, choice
-                self._update_panel()
-
-        self.app.push_screen(ChoiceScreen("What if… (nothing is saved)", options), chosen)
-
-    def _update_panel(self) -> None:
-        panel = self.query_one("#stakeholder-panel", Static)
-        if self._analysis is None or self._graph is None:
-            panel.update("" if self.account_id is None else "Building the stakeholder map…")
-            return
-        key = self.query_one(OrgChart).focused_key
-        self._panel_text(self._chart_account or 0, key, self._what_if_key, self._what_if_choice)
-
-    @work(thread=True, exclusive=True, group="people-insight")
-    def _panel_text(
-        self, account_id: int, key: str | None, what_if_key: str | None, choice: str
-    ) -> None:
-        from acctmap_tui.graph.insights import (
-            ContactInsight,
-            account_lines,
-            contact_lines,
-            what_if_change,
-            what_if_lines,
-        )
-        from acctmap_tui.graph.paths import warm_intro_path
-
-        graph, analysis = self._graph, self._analysis
-        if graph is None or analysis is None:
-            return
-        lines: list[str] = []
-        contact_id = int(key[1:]) if key and key.startswith("c") else None
-        if contact_id is not None and contact_id in graph.contacts:
-            contact = graph.contacts[contact_id]
-            insight = ContactInsight(
-                contact_id, contact.name, contact.title, warm_intro_path(graph, contact_id)
-            )
-            lines += contact_lines(insight, analysis)
-            if what_if_key == key:
-                from acctmap_tui.graph.what_if import what_if
-
-                change = what_if_change(choice, contact_id)
-                result = what_if(graph.facts, [change], graph.freshness)
-                lines += ["", *what_if_lines(contact.name, result, choice), "x: back"]
-            else:
-                lines.append("x: what if they left, or changed?")
-        elif key is not None and key.startswith("s"):
-            lines.append("A vacant seat: a gap until someone is identified (e edits it).")
-        lines += ["", f"{graph.facts.account_name}:", *account_lines(analysis)]
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.InsightReady(account_id, key or "", lines))
-
-    @on(InsightReady)
-    def _insight_ready(self, message: InsightReady) -> None:
+    @on(StakeholderMap.Analysed)
+    def _analysed(self, message: StakeholderMap.Analysed) -> None:
         message.stop()
         if message.account_id == self.account_id:
-            self.query_one("#stakeholder-panel", Static).update("\n".join(message.lines))
+            self._ranks = message.ranks
+            if self._data is not None:
+                self._show(self._data)  # with the influence ranks (the cursor keeps its row)
+
+    @on(StakeholderMap.EditRequested)
+    def _chart_edit(self, message: StakeholderMap.EditRequested) -> None:
+        message.stop()
+        self.action_edit()
+
+    @on(StakeholderMap.Notice)
+    def _chart_notice(self, message: StakeholderMap.Notice) -> None:
+        message.stop()
+        self.say(message.text, error=message.error)
 
     # --- messages -----------------------------------------------------------------------
 
@@ -591,8 +368,6 @@ class PeopleView(Vertical):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo_delete":
             return bool(self._undo)
-        if action in ("show_path", "what_if") and not self.chart_shown:
-            return False  # chart keys: not in the footer while the list is shown
         if self.account_id is None and action != "undo_delete":
             return None
         if action in ("edit", "delete"):

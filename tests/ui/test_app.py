@@ -107,13 +107,13 @@ async def test_people_tab_lists_the_selected_accounts_contacts(
         await settle(pilot)
         app.main_screen.show_account(account_ids["Acme Logistics"])
         await pilot.press("3")
-        await settle(pilot)
+        await settle(pilot, rounds=8)  # the influence ranks follow the contacts
         table = app.query_one("#people-table", PeopleTable)
         rows = [[cell.plain for cell in table.get_row_at(row)] for row in range(table.row_count)]
-        dana = ["Dana Whitfield", "CFO", "Economic buyer", "Neutral", "—", "no"]
+        dana = ["Dana Whitfield", "CFO", "Economic buyer", "Neutral", "—", "no", "#1"]
         luis = ["Luis Ortega", "VP Operations", "Champion", "Strong supporter", "Dana Whitfield"]
         priya = ["Priya Nair", "IT Director", "Technical buyer", "Detractor", "Luis Ortega"]
-        assert rows == [dana, [*luis, "yes"], [*priya, "yes"]]
+        assert rows == [dana, [*luis, "yes", "#2"], [*priya, "yes", "#3"]]
         text = screen_text(app)
         for expected in ["Name", "Buying role", "Sentiment", "Reports to", "Met", "Champion"]:
             assert expected in text, expected

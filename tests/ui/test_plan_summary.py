@@ -134,6 +134,11 @@ async def open_export(app: AcctmapApp, pilot) -> ExportPlanScreen:  # type: igno
     await pilot.press("enter")
     await settle(pilot)
     assert isinstance(app.screen, ExportPlanScreen)
+    for _ in range(20):  # the path box takes the focus once the screen is up
+        if isinstance(app.focused, Input):
+            break
+        await pilot.pause(0.05)
+    assert isinstance(app.focused, Input)
     return app.screen
 
 
