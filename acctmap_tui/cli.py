@@ -712,6 +712,59 @@ def freshness(
     typer.echo(f"Relationship half-life: {days:g} days (stale after {days:g} days untouched)")
 
 
+class HistoryFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    account: Annotated[
+        str | None, typer.Argument(help="Only this account (any case); default: everything.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only changes on or after this date (ISO).")
+    ] = None,
+    output: Annotated[HistoryFormat, typer.Option("--format")] = HistoryFormat.TABLE,
+    db: DbOption = None,
+) -> None:
+    """Every recorded change: who, when (UTC), which record and field, old and new value."""
+    from datetime import UTC, datetime
+
+    from acctmap_tui.data.account_store import find_account_by_name
+    from acctmap_tui.data.history_queries import load_history
+    from acctmap_tui.domain.values import ValueInputError, parse_date
+    from acctmap_tui.interchange.history import history_as_json, history_as_table
+
+    start = None
+    if since is not None:
+        try:
+            day = parse_date(since, field="--since")
+        except ValueInputError as error:
+            fail(str(error), 2)
+        if day is not None:
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    database = _open(_chosen_db(ctx, db))
+    try:
+        with database.session() as session:
+            account_id = None
+            if account is not None:
+                found = find_account_by_name(account, session=session, include_deleted=True)
+                if found is None:
+                    fail(f"no account named {account!r}; `acctmap accounts` lists them")
+                account_id = found.id
+            lines = load_history(session=session, account_id=account_id, since=start)
+    finally:
+        database.close()
+    if output is HistoryFormat.JSON:
+        typer.echo(history_as_json(lines))
+    elif not lines:
+        typer.echo("No changes recorded" + (f" since {since}" if since else "") + ".")
+    else:
+        _print_fitted(lambda _width: history_as_table(lines, ascii_only=not stdout_is_utf8()))
+
+
 export_app = typer.Typer(help="Write the plan or the account map as a document.")
 app.add_typer(export_app, name="export")
 

@@ -42,6 +42,7 @@ MapOption = Annotated[
     list[str] | None,
     typer.Option(
         "--map",
+        metavar="HEADER=FIELD",
         help='Read a column as a field: "Header=field" (repeatable). "Header=extra" keeps '
         'it in the record\'s extra data, "Header=ignore" leaves it out.',
         show_default=False,

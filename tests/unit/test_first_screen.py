@@ -288,3 +288,31 @@ def test_writing_never_raises(demo: Database, tmp_path: Path) -> None:
     path.parent.write_text("a file where the folder should be")
     write_first_screen(demo.url, "stamp", [], TODAY, STALE)
     assert _read(demo) is None
+
+
+def test_launch_uses_the_cache_and_a_miss_refills_it(
+    demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acctmap_tui import launcher
+    from acctmap_tui.settings import Settings
+
+    launches: list[tuple[list[AccountMapRow] | None, FirstScreen | None]] = []
+
+    def run_tui(
+        database: object,
+        settings: object,
+        first_rows: list[AccountMapRow] | None = None,
+        first_screen: FirstScreen | None = None,
+    ) -> int:
+        launches.append((first_rows, first_screen))
+        return 0
+
+    monkeypatch.setattr(launcher, "run_tui", run_tui)
+    settings = Settings(user=USER, stale_after_days=STALE)
+    assert launcher.launch_app(str(demo.file_path), settings) == 0
+    assert launcher.launch_app(str(demo.file_path), settings) == 0
+    (cold_rows, cold_screen), (warm_rows, warm_screen) = launches
+    assert cold_screen is None and len(cold_rows) == 252
+    assert warm_rows is None and isinstance(warm_screen, FirstScreen)
+    assert _comparable(warm_screen.rows) == _comparable(cold_rows[:FIRST_PAGE])
+    assert warm_screen.total == 252
