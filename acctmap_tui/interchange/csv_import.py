@@ -439,6 +439,16 @@ def _email(text: str) -> str:
     return parse_people_field(_CONTACT_FORM["email"], text, _NO_LOOKUPS)
 
 
+_PLAIN_PHONE = re.compile(r"\+?[\d\s().\-/]*\d[\d\s().\-/]*")
+"""A phone :func:`parse_phone` accepts (a digit, no extension), checked in one step."""
+
+
+def _phone(text: str) -> str:
+    if _PLAIN_PHONE.fullmatch(text):
+        return text
+    return parse_people_field(_CONTACT_FORM["phone"], text, _NO_LOOKUPS)
+
+
 def _contact_converter(key: str) -> Converter | None:
     """How a cell of the contacts field ``key`` becomes a value (raises ValueInputError).
 
@@ -465,6 +475,8 @@ def _contact_converter(key: str) -> Converter | None:
         return parse_extra
     if key == "email":
         return _email
+    if key == "phone" and _CONTACT_FORM[key].kind is Kind.PHONE:
+        return _phone
     form_field = _CONTACT_FORM[key]
     if form_field.kind is Kind.TIMESTAMP:
         return lambda text: _moment(text, form_field.label)
@@ -1018,7 +1030,10 @@ class _ContactPlanner:
         record = ref.record
         at = self.account_names.get(record.account_id, "the account")
         key = (record.account_id, name_key(ref.text))
-        found = self.file_names.get(key, set()) | {c.id for c in self.stored.by_name.get(key, ())}
+        found = self.file_names.get(key) or set()
+        stored = self.stored.by_name.get(key)
+        if stored:  # a new set: the file's own must not change
+            found = found | {c.id for c in stored}
         if len(found) == 1:
             return next(iter(found))
         if not found:
@@ -1076,8 +1091,11 @@ def _nodes_leading_to_cycles(lines: Mapping[int, tuple[int | None, int | None]])
     waiting: dict[int, int] = {}
     reports: dict[int, list[int]] = defaultdict(list)
     ready = []
-    for person, pair in lines.items():
-        managers = {m for m in pair if m is not None and m in lines}
+    for person, (solid, dotted) in lines.items():
+        if dotted is None or dotted == solid:  # most people: one line or none
+            managers = [solid] if solid is not None and solid in lines else []
+        else:
+            managers = [m for m in (solid, dotted) if m is not None and m in lines]
         waiting[person] = len(managers)
         for manager in managers:
             reports[manager].append(person)
