@@ -1069,6 +1069,8 @@ def _refuse_cycles(
         lines[record.node] = (record.manager if record.manager is not None else solid, dotted)
         names[record.node] = record.name
     suspects = _nodes_leading_to_cycles(lines)
+    if not suspects:
+        return
     reported: set[frozenset[int]] = set()
     for ref in sorted(refs, key=lambda r: r.record.row):
         record = ref.record

@@ -128,6 +128,15 @@ async def test_a_long_plan_is_cut_not_wrapped(app: AcctmapApp, database: Databas
 # --- Export plan… from the command palette -----------------------------------------------
 
 
+async def shows(app: AcctmapApp, pilot, text: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether ``text`` reaches the screen: a new modal can take a frame to paint."""
+    for _ in range(40):
+        if text in screen_text(app):
+            return True
+        await pilot.pause(0.05)
+    return False
+
+
 async def open_export(app: AcctmapApp, pilot) -> ExportPlanScreen:  # type: ignore[no-untyped-def]
     await pilot.press("ctrl+p", *"export plan")
     await settle(pilot)
@@ -175,11 +184,11 @@ async def test_export_writes_the_plan_and_asks_before_replacing(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
-        assert "exists. Replace it?" in screen_text(app)
+        assert await shows(app, pilot, "exists. Replace it?")
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, ExportPlanScreen)
-        assert "Not written: the file is kept." in screen_text(app)
+        assert await shows(app, pilot, "Not written: the file is kept.")
         assert target.read_text(encoding="utf-8") == "keep me"
         await pilot.press("enter")
         await settle(pilot)
