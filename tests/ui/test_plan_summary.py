@@ -129,9 +129,14 @@ async def test_a_long_plan_is_cut_not_wrapped(app: AcctmapApp, database: Databas
 
 
 async def shows(app: AcctmapApp, pilot, text: str) -> bool:  # type: ignore[no-untyped-def]
-    """Whether ``text`` reaches the screen: a new modal can take a frame to paint."""
+    """Whether the active screen's widgets hold ``text``.
+
+    Read from the widgets rather than the painted frame: under a loaded test run the
+    frame of a just-pushed modal can lag behind the screen stack.
+    """
     for _ in range(40):
-        if text in screen_text(app):
+        shown = " ".join(str(widget.render()) for widget in app.screen.query(Static))
+        if text in " ".join(shown.split()):
             return True
         await pilot.pause(0.05)
     return False
