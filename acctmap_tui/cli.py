@@ -558,22 +558,10 @@ def _account_graph(db: str | None, account_name: str) -> StakeholderGraph:
     """The named account's stakeholder graph, faded to now by the team's half-life."""
     from datetime import UTC, datetime
 
-    from acctmap_tui.data.account_store import find_account_by_name
-    from acctmap_tui.data.stakeholder_queries import load_half_life_days, load_stakeholder_facts
     from acctmap_tui.graph.build import build_graph
     from acctmap_tui.graph.freshness import Freshness
 
-    database = _open(db)
-    try:
-        with database.session() as session:
-            account = find_account_by_name(account_name, session=session)
-            if account is None or account.id is None:
-                fail(f"no account named {account_name!r}; `acctmap accounts` lists them")
-            facts = load_stakeholder_facts(account.id, session=session)
-            half_life = load_half_life_days(session=session)
-    finally:
-        database.close()
-    assert facts is not None
+    facts, half_life = _account_facts(db, account_name)
     return build_graph(facts, Freshness(datetime.now(UTC), half_life))
 
 
@@ -632,7 +620,7 @@ def orgchart(
     from acctmap_tui.orgchart.pack import render_within
     from acctmap_tui.orgchart.people import org_people
 
-    graph_facts = _account_facts(_chosen_db(ctx, db), account)
+    graph_facts, _ = _account_facts(_chosen_db(ctx, db), account)
     people = org_people(graph_facts)
     if not people:
         typer.echo(f"{graph_facts.account_name} has no contacts or seats yet.")
@@ -645,10 +633,10 @@ def orgchart(
         typer.echo("\n".join(legend_lines(ascii=plain)))
 
 
-def _account_facts(db: str | None, account_name: str) -> StakeholderFacts:
-    """The named account's people, seats and relationships as read now."""
+def _account_facts(db: str | None, account_name: str) -> tuple[StakeholderFacts, float]:
+    """The named account's people, seats and relationships, and the team's half-life."""
     from acctmap_tui.data.account_store import find_account_by_name
-    from acctmap_tui.data.stakeholder_queries import load_stakeholder_facts
+    from acctmap_tui.data.stakeholder_queries import load_half_life_days, load_stakeholder_facts
 
     database = _open(db)
     try:
@@ -657,10 +645,11 @@ def _account_facts(db: str | None, account_name: str) -> StakeholderFacts:
             if account is None or account.id is None:
                 fail(f"no account named {account_name!r}; `acctmap accounts` lists them")
             facts = load_stakeholder_facts(account.id, session=session)
+            half_life = load_half_life_days(session=session)
     finally:
         database.close()
     assert facts is not None
-    return facts
+    return facts, half_life
 
 
 @app.command()

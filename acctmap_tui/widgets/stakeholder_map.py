@@ -32,9 +32,17 @@ if TYPE_CHECKING:
     from acctmap_tui.graph.analysis import AccountAnalysis
     from acctmap_tui.graph.build import StakeholderGraph
     from acctmap_tui.graph.cache import StakeholderGraphCache
+    from acctmap_tui.graph.paths import GraphPath
     from acctmap_tui.orgchart import OrgPerson
 
 BUILDING_TEXT = "Building the stakeholder map…"
+
+
+def _contact_keys(path: GraphPath | None) -> list[str]:
+    """The contacts on a path, as chart keys (our own people are not on the chart)."""
+    from acctmap_tui.graph.build import CONTACT
+
+    return [] if path is None else [f"c{node[1]}" for node in path.nodes if node[0] == CONTACT]
 
 
 def record_of(key: str | None) -> int | None:
@@ -88,6 +96,8 @@ class StakeholderMap(Horizontal):
     class _PanelReady(Message):
         account_id: int
         lines: list[str]
+        warm_keys: list[str]
+        """The warm path to the focused person, as chart keys (empty: none)."""
 
     def __init__(self, database: Database, *, ascii_only: bool, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -105,6 +115,8 @@ class StakeholderMap(Horizontal):
         """The person whose what-if the panel is showing, if any."""
         self._what_if_choice = "leave"
         """Which what-if (a key of ``graph.insights.WHAT_IF_QUESTIONS``)."""
+        self._warm_keys: list[str] = []
+        """The warm path to the focused person, from the panel worker that found it."""
 
     def compose(self) -> ComposeResult:
         from acctmap_tui.orgchart import OrgChartOptions
@@ -199,8 +211,7 @@ class StakeholderMap(Horizontal):
         event.stop()
         if self._what_if_key is not None and self._what_if_key != event.key:
             self._what_if_key = None
-        if self._path_shown == "warm":
-            self.query_one(OrgChart).set_people(self._people, highlight=self._path_keys())
+        self._warm_keys = []  # the panel worker finds the new one, off the key's path
         self._update_panel()
 
     @on(OrgChart.EditRequested, "#org-chart")
@@ -214,22 +225,11 @@ class StakeholderMap(Horizontal):
 
     def _path_keys(self) -> list[str]:
         """Contacts on the path being shown, as chart keys."""
-        from acctmap_tui.graph.build import CONTACT
-
-        if self._graph is None or self._analysis is None:
-            return []
-        path = None
-        if self._path_shown == "influence":
-            path = self._analysis.influence_path
-        elif self._path_shown == "warm":
-            contact = self._focused_contact_id()
-            if contact is not None:
-                from acctmap_tui.graph.paths import warm_intro_path
-
-                path = warm_intro_path(self._graph, contact)
-        if path is None:
-            return []
-        return [f"c{node[1]}" for node in path.nodes if node[0] == CONTACT]
+        if self._path_shown == "warm":
+            return self._warm_keys
+        if self._path_shown == "influence" and self._analysis is not None:
+            return _contact_keys(self._analysis.influence_path)
+        return []
 
     def action_show_path(self, kind: str) -> None:
         """Draw (or stop drawing) a path on the chart: the warm introduction or influence."""
@@ -294,12 +294,13 @@ class StakeholderMap(Horizontal):
         if graph is None or analysis is None:
             return
         lines: list[str] = []
+        warm_keys: list[str] = []
         record = record_of(key)
         if record is not None and record > 0 and record in graph.contacts:
             contact = graph.contacts[record]
-            insight = ContactInsight(
-                record, contact.name, contact.title, warm_intro_path(graph, record)
-            )
+            warm = warm_intro_path(graph, record)
+            warm_keys = _contact_keys(warm)
+            insight = ContactInsight(record, contact.name, contact.title, warm)
             lines += contact_lines(insight, analysis)
             if what_if_key == key:
                 from acctmap_tui.graph.what_if import what_if
@@ -312,10 +313,14 @@ class StakeholderMap(Horizontal):
             lines.append("A vacant seat: a gap until someone is identified (e edits it).")
         lines += ["", f"{graph.facts.account_name}:", *account_lines(analysis)]
         if not get_current_worker().is_cancelled:
-            self.post_message(self._PanelReady(account_id, lines))
+            self.post_message(self._PanelReady(account_id, lines, warm_keys))
 
     @on(_PanelReady)
     def _panel_ready(self, message: _PanelReady) -> None:
         message.stop()
-        if message.account_id == self._account_id:
-            self.query_one("#stakeholder-panel", Static).update("\n".join(message.lines))
+        if message.account_id != self._account_id:
+            return
+        self.query_one("#stakeholder-panel", Static).update("\n".join(message.lines))
+        self._warm_keys = message.warm_keys
+        if self._path_shown == "warm":
+            self.query_one(OrgChart).set_people(self._people, highlight=self._warm_keys)
