@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 
 from acctmap_tui.commands import AccountCommands
 from acctmap_tui.domain.account_map import AccountMapRow
+from acctmap_tui.live_refresh import LiveRefresh
 from acctmap_tui.messages import ShowAccount, ShowTab
 from acctmap_tui.screens.help import HelpScreen, key_sections
 from acctmap_tui.screens.main import MainScreen
@@ -51,6 +52,10 @@ class AcctmapApp(App[None]):
         Binding("question_mark", "help", "Help", id="help"),
         Binding("S", "plan_summary", "Plan summary", show=False, id="plan-summary"),
         Binding("U", "upcoming_dates", "Upcoming dates", show=False, id="upcoming-dates"),
+        Binding("H", "account_history", "History", show=False, id="account-history"),
+        Binding("R", "review", "Review", show=False, id="review"),
+        # Stops again on a second F, or when the user moves to another account.
+        Binding("F", "follow", "Follow a colleague / stop", show=False, id="follow"),
         # Textual adds ctrl+p itself when no binding names the action; naming it
         # here gives it a description that reads well in the footer and the help.
         Binding(
@@ -77,9 +82,26 @@ class AcctmapApp(App[None]):
         self._first_screen = first_screen
         separator = " - " if settings.ascii_only else " · "
         self.sub_title = f"{database.name}{separator}{settings.user}"
+        if database.read_only:  # said once on mount, and again on any write attempt
+            self.sub_title += f"{separator}read-only"
         self._main_screen: MainScreen | None = None
         self._pending_section: tuple[int, str] | None = None
         """(account, Plan sub-tab) to show once that account's plan has loaded."""
+        self.live_refresh = LiveRefresh(self, database)
+        """Shows other processes' commits in every open view (see live_refresh)."""
+
+    @on(events.Mount)
+    def _say_read_only(self) -> None:
+        """Tell the user at once that nothing can be saved, and what would fix it."""
+        reason = self.database.read_only_reason
+        if reason is not None:
+            self.notify(reason, title="Read-only", severity="warning", timeout=15)
+
+    def on_mount(self) -> None:
+        self.live_refresh.start()
+
+    def on_unmount(self) -> None:
+        self.live_refresh.stop()
 
     def get_default_screen(self) -> MainScreen:
         self._main_screen = MainScreen(
@@ -117,7 +139,15 @@ class AcctmapApp(App[None]):
         # q quits from the main screen only: in a form or dialog it would throw away
         # what the user was typing (Esc closes those, asking first when needed).
         # The review screens open from the main screen only, never over a dialog.
-        if action in ("quit", "plan_summary", "upcoming_dates"):
+        if action == "follow":  # also from review mode, whose go_to() follows along
+            return self.screen is self._main_screen or hasattr(self.screen, "go_to")
+        if action in (
+            "quit",
+            "plan_summary",
+            "upcoming_dates",
+            "review",
+            "account_history",
+        ):
             return self.screen is self._main_screen
         return True
 
@@ -146,11 +176,39 @@ class AcctmapApp(App[None]):
             )
         )
 
+    def action_account_history(self) -> None:
+        """Show who changed what on the selected account, with revert."""
+        selected = self._selected_account()
+        if selected is None:
+            return
+        from acctmap_tui.screens.history import HistoryScreen
+
+        account_id, name = selected
+        self.push_screen(
+            HistoryScreen(
+                self.database,
+                account_id,
+                account_name=name,
+                user=self.settings.user,
+                ascii_only=self.settings.ascii_only,
+            )
+        )
+
     def action_upcoming_dates(self) -> None:
         """List the dates due in the next 30 days (and overdue) across accounts."""
         from acctmap_tui.screens.upcoming import UpcomingScreen
 
         self.push_screen(UpcomingScreen(self.database), self._open_upcoming)
+
+    def action_follow(self) -> None:
+        """Make the main screen follow a colleague's account and tab, or stop following."""
+        self.main_screen.presence.toggle_follow()
+
+    def action_review(self) -> None:
+        """Walk the Tier 1 accounts one at a time, in priority order (review mode)."""
+        from acctmap_tui.screens.review import open_review
+
+        open_review(self, "tier1")
 
     def _open_upcoming(self, chosen: UpcomingDate | None) -> None:
         """Select the chosen date's account and show where the item is edited."""

@@ -157,6 +157,7 @@ def demo(
     accounts is refused.
     """
     from acctmap_tui import paths
+    from acctmap_tui.data.location import shown_url
     from acctmap_tui.demo import is_demo_database
 
     target = _chosen_db(ctx, db) or str(paths.demo_database_path())
@@ -172,7 +173,8 @@ def demo(
         database.clear()
     summary = _generate_with_progress(database, accounts, seed)
     typer.echo(
-        f"Demo database {database.url.removeprefix('sqlite:///')}: {summary.accounts} accounts, "
+        f"Demo database {shown_url(database.url).removeprefix('sqlite:///')}: "
+        f"{summary.accounts} accounts, "
         f"{summary.contacts} contacts, {summary.team_members} team members",
         err=no_open is False,
     )
@@ -213,6 +215,7 @@ def _generate_with_progress(database: Database, accounts: int, seed: int) -> Dem
 def info(ctx: typer.Context, db: DbOption = None, user: UserOption = None) -> None:
     """Where acctmap keeps its data, the schema version and what the database holds."""
     from acctmap_tui import paths
+    from acctmap_tui.data.location import shown_url
     from acctmap_tui.data.repo import table_counts
 
     database = _open(_chosen_db(ctx, db))
@@ -224,7 +227,7 @@ def info(ctx: typer.Context, db: DbOption = None, user: UserOption = None) -> No
         database.close()
     settings = _settings(_chosen_user(ctx, user))
     lines = [
-        f"database:     {database.url}",
+        f"database:     {shown_url(database.url)}",
         f"schema:       {state.current} (this acctmap: {state.head})",
         f"user:         {settings.user}",
         f"data folder:  {paths.user_data_dir()}",
@@ -1088,6 +1091,18 @@ def check(ctx: typer.Context, db: DbOption = None) -> None:
 from acctmap_tui.cli_import import import_app  # noqa: E402
 
 app.add_typer(import_app, name="import")
+
+from acctmap_tui.share_cli import share  # noqa: E402
+
+app.command("share")(share)
+
+from acctmap_tui.history_cli import revert  # noqa: E402
+
+app.command("revert")(revert)
+
+from acctmap_tui.copy_db_cli import copy_db  # noqa: E402
+
+app.command("copy-db")(copy_db)
 
 
 def main() -> None:

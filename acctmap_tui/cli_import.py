@@ -155,8 +155,9 @@ def _import_csv(
                 database, source, mapping, options, user=author, dry_run=dry_run, progress=progress
             )
     except sa.exc.SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        fail(f"nothing was imported: the database refused the write ({reason}); try again")
+        from acctmap_tui.data.db_errors import explain_database_error
+
+        fail(f"nothing was imported: {explain_database_error(error)}")
     finally:
         database.close()
     _report(file, source, plan, result, dry_run)

@@ -54,8 +54,18 @@ def highlight(matcher: Matcher, text: str) -> Content:
 PLAN_SUMMARY_COMMAND = "Plan summary"
 UPCOMING_COMMAND = "Upcoming dates"
 EXPORT_PLAN_COMMAND = "Export plan…"
+HISTORY_COMMAND = "Show history…"
 IMPORT_ACCOUNTS_COMMAND = "Import accounts…"
 IMPORT_CONTACTS_COMMAND = "Import contacts…"
+REVIEW_TIER1_COMMAND = "Start review: Tier 1"
+REVIEW_SHOWN_COMMAND = "Start review: accounts shown in the list"
+
+
+def start_review(app: AcctmapApp, scope: str) -> None:
+    """Review mode over Tier 1 or the listed accounts (loaded on first use, like R)."""
+    from acctmap_tui.screens.review import open_review
+
+    open_review(app, "shown" if scope == "shown" else "tier1")
 
 
 def open_csv_import(app: AcctmapApp, kind: str) -> None:
@@ -95,6 +105,21 @@ class AccountCommands(Provider):
                 UPCOMING_COMMAND,
                 app.action_upcoming_dates,
                 "Dates due in the next 30 days and overdue, all accounts (U)",
+            ),
+            (
+                REVIEW_TIER1_COMMAND,
+                partial(start_review, app, "tier1"),
+                "Walk the Tier 1 accounts one at a time, by priority (R)",
+            ),
+            (
+                REVIEW_SHOWN_COMMAND,
+                partial(start_review, app, "shown"),
+                "Walk the accounts the list shows, with its filter and sort",
+            ),
+            (
+                HISTORY_COMMAND,
+                app.action_account_history,
+                "Who changed what on the selected account, with revert (H)",
             ),
             (
                 EXPORT_PLAN_COMMAND,

@@ -104,16 +104,25 @@ def launch_app(db: str | None, settings: Settings) -> int:
 
     For an up-to-date SQLite file the first screen is the cached first page when
     it still matches the data, else read with the standard library; the database
-    stack loads behind it. Otherwise the database is opened (checked, migrated)
+    stack loads behind it. Otherwise (a server such as PostgreSQL, whose rows the
+    standard library cannot read) the database is opened (checked, migrated)
     first, with its one-line errors.
     """
     from datetime import date
 
-    from acctmap_tui.data.first_screen import read_first_screen, stamp_of, write_first_screen
-    from acctmap_tui.data.location import resolve_url
-    from acctmap_tui.data.quick_read import read_first_map
+    from acctmap_tui.data.location import resolve_url, sqlite_file
 
     url = resolve_url(db)
+    if sqlite_file(url) is None:
+        # The quick read and the first-screen cache are for SQLite files only: no
+        # thread, no cache, the same full load as any miss.
+        from acctmap_tui.data.db import open_database
+
+        return run_tui(open_database(url), settings)
+
+    from acctmap_tui.data.first_screen import read_first_screen, stamp_of, write_first_screen
+    from acctmap_tui.data.quick_read import read_first_map
+
     first: list[list[AccountMapRow] | None] = [None]
     cached: list[FirstScreen | None] = [None]
 
@@ -158,8 +167,10 @@ def report_errors(run: Callable[[], object]) -> None:
     except Exception as error:
         sa_exc = sys.modules.get("sqlalchemy.exc")
         if sa_exc is not None and isinstance(error, sa_exc.OperationalError):
-            reason = str(error.orig or error).strip().splitlines()[0]
-            print(f"acctmap: database error: {reason}", file=sys.stderr)
+            from acctmap_tui.data.db_errors import explain_database_error
+
+            # Read-only, locked, disk full, file gone: the one line that says what to do.
+            print(f"acctmap: {explain_database_error(error)}", file=sys.stderr)
             sys.exit(1)
         raise
 

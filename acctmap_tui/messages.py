@@ -35,3 +35,16 @@ class ShowTab(Message):
     """Switch the main screen to this tab."""
 
     tab: TabId
+
+
+@dataclass
+class DatabaseChanged(Message):
+    """Another process committed changes to the open database.
+
+    The app posts this to every screen on the stack (at most about once a second)
+    so each can re-read what it shows, keeping its cursor, filter and unsaved edits.
+    ``account_ids`` names the accounts whose records changed, when known (``None``:
+    anything may have changed, re-read everything).
+    """
+
+    account_ids: frozenset[int] | None = None

@@ -238,17 +238,31 @@ def update_account(
     return account
 
 
-def delete_account(account_id: int, *, session: Session, user: str) -> Account:
+def delete_account(
+    account_id: int, *, expected_version: int | None = None, session: Session, user: str
+) -> Account:
     """Soft-delete: the account disappears from the map and can be restored.
 
-    Deleting a deleted account changes nothing.
+    Deleting a deleted account changes nothing. With ``expected_version`` (the
+    version the user was looking at when they asked), an account someone saved
+    since then is not deleted, so the user can be asked again knowing that;
+    ``None`` deletes whatever is stored (the CLI names the account explicitly).
 
     Raises:
+        StaleRecordError: someone saved the account since ``expected_version``.
         AccountNotFoundError: no such account.
     """
     account = _locked(account_id, session=session)
     if account.deleted_at is not None:
         return account
+    if expected_version is not None and account.version != expected_version:
+        raise StaleRecordError(
+            account_id,
+            expected_version=expected_version,
+            current_version=account.version,
+            current=record_values(account),
+            changed_by=_last_changed_by(account_id, session=session),
+        )
     account.deleted_at = utc_now()
     session.add(account)
     session.flush()

@@ -52,6 +52,27 @@ def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
 
 
+PRIVATE_FOLDER_MODE = 0o700
+
+
+def make_private_folders(folder: Path) -> None:
+    """Create ``folder`` and any missing parents owner-only (0700); existing ones stay as is.
+
+    ``Path.mkdir(parents=True)`` would give the parents the umask's mode (often 0755),
+    letting others list the names of the databases inside.
+    """
+    missing: list[Path] = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        try:
+            created.mkdir(mode=PRIVATE_FOLDER_MODE)
+        except FileExistsError:
+            continue
+        os.chmod(created, PRIVATE_FOLDER_MODE)  # a umask such as 0077 is fine; 0022 too
+
+
 def _private_file(path: Path) -> None:
     """Create ``path`` empty and owner-only (umask cannot widen what is not granted)."""
     os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
@@ -248,7 +269,7 @@ def restore_file(source: Path, target: Path) -> Path | None:
     if target.exists():
         previous = backup_file(target, previous_copy_path(target))
     else:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folders(target.parent)
         _private_file(target)
     try:
         with _connect(source, read_only=True) as src:

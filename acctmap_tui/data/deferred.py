@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from acctmap_tui.data.db_errors import read_only_reason
 from acctmap_tui.data.location import display_name, sqlite_file
 
 if TYPE_CHECKING:
@@ -43,6 +44,19 @@ class DeferredDatabase:
     @property
     def file_path(self) -> Path | None:
         return sqlite_file(self.url)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this user cannot write the file (known without opening it)."""
+        return self.read_only_reason is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """As :attr:`Database.read_only_reason`, from the file's permissions until opened."""
+        if self._database is not None:
+            return self._database.read_only_reason
+        path = self.file_path
+        return read_only_reason(path) if path is not None else None
 
     @property
     def engine(self) -> sa.Engine:

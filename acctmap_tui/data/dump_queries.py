@@ -336,7 +336,15 @@ def load_transaction(database: Database) -> Iterator[sa.Connection]:
             with connection.begin():
                 if sqlite:
                     connection.exec_driver_sql("BEGIN IMMEDIATE")
-                yield connection
+                try:
+                    yield connection
+                except sa.exc.IntegrityError as error:
+                    # PostgreSQL checks each reference as the row goes in: the same
+                    # report as SQLite's check below, for the first broken one.
+                    broken_reference = _broken_reference(error)
+                    if broken_reference is None:
+                        raise
+                    raise broken_reference from None
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
@@ -350,6 +358,30 @@ def load_transaction(database: Database) -> Iterator[sa.Connection]:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys = ON")
                 connection.commit()
+
+
+FOREIGN_KEY_VIOLATION = "23503"
+"""PostgreSQL's SQLSTATE for a row pointing at a row that is not there."""
+
+
+def _broken_reference(error: sa.exc.IntegrityError) -> BrokenReferences | None:
+    """PostgreSQL's foreign-key violation, told as :class:`BrokenReferences`; else None."""
+    if getattr(error.orig, "sqlstate", None) != FOREIGN_KEY_VIOLATION:
+        return None
+    diagnostics = getattr(error.orig, "diag", None)
+    table_name = getattr(diagnostics, "table_name", None)
+    constraint = getattr(diagnostics, "constraint_name", None)
+    table = SQLModel.metadata.tables.get(table_name or "")
+    parents = [
+        key.column.table.name
+        for key in (table.foreign_keys if table is not None else ())
+        if key.constraint is not None and key.constraint.name == constraint
+    ]
+    parent = parents[0] if parents else "row"
+    return BrokenReferences(
+        f"references do not hold (first: a {table_name or 'loaded'} row "
+        f"pointing at a missing {parent})"
+    )
 
 
 def insert_rows(

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from acctmap_tui.data.db_errors import read_uri
 from acctmap_tui.data.location import sqlite_file
 from acctmap_tui.data.schema_version import SCHEMA_HEAD
 from acctmap_tui.domain.account_map import AccountMapRow
@@ -114,7 +115,7 @@ def content_stamp(connection: sqlite3.Connection) -> str:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.2)
+    return sqlite3.connect(read_uri(path), uri=True, timeout=0.2)
 
 
 def stamp_of(url: str) -> str | None:

@@ -82,6 +82,8 @@ CONTACT = Contact.__table__  # type: ignore[attr-defined]
 MEMBER = TeamMember.__table__  # type: ignore[attr-defined]
 ACTION = NextAction.__table__  # type: ignore[attr-defined]
 HISTORY = ChangeLogEntry.__table__  # type: ignore[attr-defined]
+ID_TABLES = (MEMBER, ACCOUNT, CONTACT, ACTION)
+"""The tables an import writes with ids of its own choosing (see ``_Writer._reserve``)."""
 
 Progress = Callable[[str, int, int], None]
 """Called with (what is happening, done, total)."""
@@ -227,7 +229,16 @@ def take_write_lock(connection: sa.Connection) -> None:
 
     SQLite takes its lock on a transaction's first write: from here until commit no
     other process can write, so what the import reads stays true while it writes.
+
+    PostgreSQL locks rows, not the database, so the tables the import gives ids to
+    are locked against other writers (readers carry on): names it checked stay free,
+    and the ids it takes from ``max(id) + 1`` cannot be handed out by the sequence to
+    another client before :func:`reset_id_sequences` moves it on at the end.
     """
+    if connection.dialect.name == "postgresql":
+        tables = ", ".join(f'"{table.name}"' for table in ID_TABLES)
+        connection.exec_driver_sql(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+        return
     connection.execute(sa.update(ACCOUNT).where(sa.false()).values(id=ACCOUNT.c.id))
 
 

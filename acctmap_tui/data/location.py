@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from acctmap_tui import paths
 from acctmap_tui.settings import ENV_DB
@@ -47,3 +47,19 @@ def display_name(url: str) -> str:
         return "in-memory"
     parts = urlsplit(url)
     return f"{parts.hostname or 'localhost'}/{unquote(parts.path.lstrip('/'))}"
+
+
+def shown_url(url: str) -> str:
+    """The URL to print: a server URL's password replaced by ``***``.
+
+    ``acctmap info`` and ``acctmap demo`` print where the data is; a team's URL may
+    carry the server password, which does not belong on a screen or in a log.
+    """
+    if sqlite_file(url) is not None or "://" not in url:
+        return url
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user_info, _, host = parts.netloc.rpartition("@")
+    user = user_info.split(":", 1)[0]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))

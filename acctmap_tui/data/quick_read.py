@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from acctmap_tui.data.db_errors import read_uri
 from acctmap_tui.data.location import sqlite_file
 from acctmap_tui.data.schema_version import SCHEMA_HEAD
 from acctmap_tui.domain.account_map import STALE_AFTER_DAYS, AccountMapRow, rank_rows
@@ -74,7 +75,7 @@ def read_first_map(
     if path is None or not path.is_file():
         return None
     try:
-        connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.2)
+        connection = sqlite3.connect(read_uri(path), uri=True, timeout=0.2)
     except sqlite3.Error:
         return None
     try:

@@ -4,4 +4,4 @@ Knowing it without loading Alembic or SQLAlchemy lets an up-to-date database be
 recognised, and its first screen read, before the database stack is imported.
 """
 
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"

@@ -9,6 +9,7 @@ costs nothing beyond the overdue items themselves. Results are plain
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -41,19 +42,26 @@ _OWNER = aliased(TeamMember)
 """The account's owner, told apart from an item's own owner (also a team member)."""
 
 
-def _on_live_accounts(model: type[SQLModel], *columns: Any) -> Select[Any]:
+def _on_live_accounts(
+    model: type[SQLModel], *columns: Any, account_id: int | None = None
+) -> Select[Any]:
     """A query of ``model`` rows on live accounts: account id, name and owner, then ``columns``."""
-    return (
+    statement = (
         select(Account.id, Account.name, _OWNER.name, *columns)
         .select_from(model)
         .join(Account, model.account_id == Account.id)  # type: ignore[attr-defined]
         .join(_OWNER, Account.owner_id == _OWNER.id, isouter=True)
         .where(col(Account.deleted_at).is_(None))
     )
+    return statement if account_id is None else statement.where(Account.id == account_id)
 
 
-def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
+def load_dated_items(
+    *, session: Session, until: date, account_id: int | None = None
+) -> list[DatedItem]:
     """Every open item dated on or before ``until`` on a live account (overdue included).
+
+    ``account_id`` limits it to one account (an account review reads just its own).
 
     Done milestones, done renewals, done activity items and completed actions are
     left out, as are deleted accounts. Items without a date are not dated items.
@@ -61,9 +69,10 @@ def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
     sorts them.
     """
     items: list[DatedItem] = []
+    live = functools.partial(_on_live_accounts, account_id=account_id)
 
     for account_id, name, account_owner, title, kind, due_on in session.exec(
-        _on_live_accounts(Milestone, Milestone.title, Milestone.kind, Milestone.due_on).where(
+        live(Milestone, Milestone.title, Milestone.kind, Milestone.due_on).where(
             col(Milestone.done).is_(False), col(Milestone.due_on) <= until
         )
     ):
@@ -72,7 +81,7 @@ def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
         )
 
     for account_id, name, account_owner, event, due_on in session.exec(
-        _on_live_accounts(
+        live(
             AccountImpact, AccountImpact.compelling_event, AccountImpact.compelling_event_on
         ).where(col(AccountImpact.compelling_event_on) <= until)
     ):
@@ -82,9 +91,7 @@ def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
         )
 
     for account_id, name, account_owner, products, due_on in session.exec(
-        _on_live_accounts(
-            AccountSolution, AccountSolution.products_used, AccountSolution.renewal_on
-        ).where(
+        live(AccountSolution, AccountSolution.products_used, AccountSolution.renewal_on).where(
             Account.target_type == TargetType.EXISTING_CUSTOMER,
             sa.or_(
                 col(AccountSolution.renewal_done).is_(None),
@@ -99,7 +106,7 @@ def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
 
     their_owner = aliased(Contact)
     for account_id, name, account_owner, step, ours, theirs, due_on in session.exec(
-        _on_live_accounts(
+        live(
             ActivityPlanItem,
             ActivityPlanItem.step,
             TeamMember.name,
@@ -117,7 +124,7 @@ def load_dated_items(*, session: Session, until: date) -> list[DatedItem]:
         items.append(DatedItem(due_on, account_id, name, DateKind.ACTIVITY, step, who))
 
     for account_id, name, account_owner, description, action_owner, due_on in session.exec(
-        _on_live_accounts(NextAction, NextAction.description, TeamMember.name, NextAction.due_on)
+        live(NextAction, NextAction.description, TeamMember.name, NextAction.due_on)
         .join(TeamMember, NextAction.owner_id == TeamMember.id, isouter=True)
         .where(col(NextAction.done_at).is_(None), col(NextAction.due_on) <= until)
     ):

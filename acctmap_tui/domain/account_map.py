@@ -106,6 +106,24 @@ def set_key_contacts(rows: Iterable[AccountMapRow], contacts: Mapping[int, Seque
         row.search_text = _search_text(row)
 
 
+def carry_details(old_rows: Iterable[AccountMapRow], new_rows: Iterable[AccountMapRow]) -> None:
+    """Give re-read rows the key contacts and health of the rows they replace.
+
+    Those details arrive a moment after the rows; until then the old ones are the
+    best there is, and a filter on them keeps matching.
+    """
+    old_by_id = {row.id: row for row in old_rows}
+    for row in new_rows:
+        old = old_by_id.get(row.id)
+        if old is None:
+            continue
+        if old.key_contacts and not row.key_contacts:
+            row.key_contacts = old.key_contacts
+            row.search_text = _search_text(row)
+        if row.health_percent is None:
+            row.health_percent, row.health_findings = old.health_percent, old.health_findings
+
+
 def search_text_of(row: AccountMapRow) -> str:
     """The row's filter text, built (and kept) on first use."""
     row.search_text = _search_text(row)
@@ -137,13 +155,34 @@ def rank_rows(
     ``with_search_text=False`` leaves the filter's text to be built on first use.
     """
     materialised = list(rows)
-    scores = score_accounts(
-        (
-            ScoreInput(r.id, r.name, r.revenue_potential, r.win_probability, r.fit)
-            for r in materialised
-        ),
+    return place_by_rank(
+        materialised,
+        score_rows(materialised, config),
+        today,
+        stale_after_days,
+        with_search_text=with_search_text,
+    )
+
+
+def score_rows(
+    rows: Iterable[AccountMapRow], config: ScoringConfig | None = None
+) -> dict[int, AccountScore]:
+    """Every row's score against the others, touching no row (safe off the UI thread)."""
+    return score_accounts(
+        (ScoreInput(r.id, r.name, r.revenue_potential, r.win_probability, r.fit) for r in rows),
         config,
     )
+
+
+def place_by_rank(
+    materialised: list[AccountMapRow],
+    scores: Mapping[int, AccountScore],
+    today: date,
+    stale_after_days: int = STALE_AFTER_DAYS,
+    *,
+    with_search_text: bool = True,
+) -> list[AccountMapRow]:
+    """Give each row its score and staleness, in place; the rows in rank order."""
     ranked: list[AccountMapRow] = materialised.copy()
     for row in materialised:
         row.score = score = scores[row.id]

@@ -84,9 +84,15 @@ def parse_money(
         amount = Decimal(number) * multiplier
     except InvalidOperation:
         raise ValueInputError(field, raw, MONEY_EXPECTED) from None
-    if amount != amount.quantize(CENT):
+    try:
+        cents = amount.quantize(CENT)
+    except InvalidOperation:  # more digits than Decimal's precision (28) can hold in cents
+        raise ValueInputError(
+            field, raw, "an amount of at most 26 digits before the cents"
+        ) from None
+    if amount != cents:
         raise ValueInputError(field, raw, "an amount with at most two decimal places (cents)")
-    return amount.quantize(CENT)
+    return cents
 
 
 def parse_probability(text: str | None, *, field: str = "Win probability") -> float | None:

@@ -27,6 +27,7 @@ def history_as_records(lines: Sequence[HistoryLine]) -> list[dict[str, object]]:
             "field": line.field,
             "old": _parsed(line.old_value),
             "new": _parsed(line.new_value),
+            "reverts_id": line.reverts_id,
         }
         for line in lines
     ]
@@ -52,10 +53,14 @@ def _cell(value: str | None) -> str:
 
 
 def history_as_table(lines: Sequence[HistoryLine], *, ascii_only: bool = False) -> Table:
-    """When, who, what, which field, old → new; long values cut with an ellipsis."""
+    """Entry id, when, who, what, which field, old → new; long values cut with an ellipsis.
+
+    The id is what ``acctmap revert ID`` takes.
+    """
     from rich import box
 
     table = Table(box=box.ASCII if ascii_only else box.SIMPLE_HEAD)
+    table.add_column("#", justify="right", no_wrap=True)
     for header in ("When (UTC)", "Who", "Action", "Record", "Field", "Old", "New"):
         table.add_column(header, overflow="fold")
     for line in lines:
@@ -64,10 +69,14 @@ def history_as_table(lines: Sequence[HistoryLine], *, ascii_only: bool = False) 
             record += f" ({line.account})"
         elif line.account:
             record = f"account {line.account}"
+        action = line.action.label
+        if line.reverts_id is not None:
+            action += f" of #{line.reverts_id}"
         table.add_row(
+            str(line.id),
             line.at.strftime("%Y-%m-%d %H:%M"),
             line.user,
-            line.action.label,
+            action,
             record,
             line.field or "",
             _cell(line.old_value),

@@ -5,7 +5,7 @@ The document (format version 1)::
     {
       "format": "acctmap-json",
       "format_version": 1,
-      "schema_revision": "0002",
+      "schema_revision": "0003",
       "tables": {
         "team_member": {
           "columns": ["id", "name", ...],

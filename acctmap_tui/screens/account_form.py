@@ -9,10 +9,12 @@ the keyboard alone. The fields and their rules come from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import Session
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,9 +34,12 @@ from acctmap_tui.data.account_store import (
     list_team_members,
     update_account,
 )
+from acctmap_tui.data.change_authors import last_field_changes
 from acctmap_tui.data.db import Database
+from acctmap_tui.data.db_errors import explain_database_error
 from acctmap_tui.data.history import record_values
-from acctmap_tui.data.models import TeamMember
+from acctmap_tui.data.models import Account, TeamMember
+from acctmap_tui.data.retry import run_in_transaction
 from acctmap_tui.domain.account_form import (
     ACCOUNT_FIELDS,
     OWNER_KEY,
@@ -48,6 +53,8 @@ from acctmap_tui.domain.account_form import (
     new_account_text,
     validate_account_form,
 )
+from acctmap_tui.domain.merge import MergeResult, Side, three_way_merge
+from acctmap_tui.screens.conflict import ConflictRow, ConflictScreen, who_changed
 from acctmap_tui.screens.form_widgets import (
     InputKind,
     cancel_form,
@@ -63,17 +70,14 @@ from acctmap_tui.screens.form_widgets import (
 from acctmap_tui.settings import Settings
 
 FIELDS_BY_COLUMN: dict[str, FormField] = {f.column: f for f in ACCOUNT_FIELDS}
+LABELS = {column: f.label for column, f in FIELDS_BY_COLUMN.items()}
+
+MERGE_ROUNDS = 5
+"""Saves retried on top of newer versions before giving up: each retry means yet
+another save by someone else landed between our read and our write."""
 
 _INPUT_KINDS = {FieldKind.LONG_TEXT: InputKind.LONG, FieldKind.CHOICE: InputKind.CHOICE}
 """The widget each kind of field is edited with; any other kind is one line."""
-
-
-def _explain_database_error(error: sa.exc.SQLAlchemyError) -> str:
-    original = getattr(error, "orig", None)
-    text = str(original if original is not None else error).strip().splitlines()[0]
-    if "locked" in text or "busy" in text:
-        return "the database is locked by another program (busy)"
-    return f"the database refused it ({text})"
 
 
 class AccountFormScreen(ModalScreen[int | None]):
@@ -122,8 +126,19 @@ class AccountFormScreen(ModalScreen[int | None]):
         message: str
         field_key: str | None = None
         field_text: str = ""
-        conflict: StaleRecordError | None = None
-        conflicting: list[str] = field(default_factory=list)
+
+    @dataclass
+    class Conflicted(Message):
+        """Someone saved some of the same fields meanwhile: the user decides, per field."""
+
+        merge: MergeResult
+        version: int
+        """The version the conflicts were found against: the save after the dialog names it."""
+        stored: dict[str, Any]
+        """What was stored at ``version``: the base of the next merge."""
+        changed_by: dict[str, str]
+        """Per conflicting column, who stored theirs and when ("ana, 2 min ago")."""
+        who: str
 
     def __init__(self, database: Database, settings: Settings, account_id: int | None) -> None:
         super().__init__(id="account-form-screen")
@@ -231,7 +246,7 @@ class AccountFormScreen(ModalScreen[int | None]):
         except sa.exc.SQLAlchemyError as error:
             self.post_message(
                 self.LoadFailed(
-                    f"Could not read the account: {_explain_database_error(error)}. "
+                    f"Could not read the account: {explain_database_error(error)}. "
                     "Press escape and try again."
                 )
             )
@@ -351,34 +366,35 @@ class AccountFormScreen(ModalScreen[int | None]):
         self._save(values, self._version, dict(self._stored))
 
     @work(thread=True, exclusive=True, group="account-form-save")
-    def _save(self, values: dict[str, Any], version: int | None, stored: dict[str, Any]) -> None:
-        """Write in one transaction; merge once with a concurrent edit of other fields."""
+    def _save(
+        self,
+        values: dict[str, Any],
+        version: int | None,
+        stored: dict[str, Any],
+        merged: bool = False,
+    ) -> None:
+        """Write in one transaction; a concurrent save is merged field by field.
+
+        ``stored`` is what the user's ``values`` were edited from. When someone
+        saved meanwhile, their fields and ours are merged three-way: changes to
+        different fields are written on top of theirs without asking; the same
+        field changed on both sides goes to the user (:class:`Conflicted`).
+        """
         user = self._settings.user
         try:
-            for attempt in range(2):
+            for _round in range(MERGE_ROUNDS):
                 try:
-                    with self._database.session() as session:
-                        if self._account_id is None:
-                            account = create_account(values, session=session, user=user)
-                        else:
-                            assert version is not None
-                            account = update_account(
-                                self._account_id,
-                                values,
-                                expected_version=version,
-                                session=session,
-                                user=user,
-                            )
-                        session.commit()
-                        assert account.id is not None
-                        note = "" if attempt == 0 else "merged with a change made meanwhile"
-                        self.post_message(self.Saved(account.id, note))
-                        return
+                    # One transaction, run again if the server breaks a deadlock with it.
+                    account = run_in_transaction(
+                        self._database, partial(self._write, values, version, user)
+                    )
+                    assert account.id is not None
+                    note = "merged with a change made meanwhile" if merged else ""
+                    self.post_message(self.Saved(account.id, note))
+                    return
                 except StaleRecordError as stale:
-                    theirs = {c for c, v in stale.current.items() if stored.get(c) != v}
-                    overlap = sorted(theirs & set(values), key=list(FIELDS_BY_COLUMN).index)
+                    who = stale.changed_by or "someone else"
                     if stale.current.get("deleted_at") is not None:
-                        who = stale.changed_by or "someone else"
                         self.post_message(
                             self.SaveFailed(
                                 f"{who} deleted this account while you were editing it; "
@@ -386,13 +402,20 @@ class AccountFormScreen(ModalScreen[int | None]):
                             )
                         )
                         return
-                    if overlap or attempt:
-                        self.post_message(
-                            self.SaveFailed(str(stale), conflict=stale, conflicting=overlap)
-                        )
+                    merge = three_way_merge(
+                        stored, values, stale.current, labels=LABELS, order=FIELDS_BY_COLUMN
+                    )
+                    if merge.conflicts:
+                        self._ask_about(merge, stale)
                         return
-                    # They changed other fields: save ours on top of their version.
-                    version, stored = stale.current_version, stale.current
+                    values, version, stored = merge.to_write, stale.current_version, stale.current
+                    merged = True
+            self.post_message(
+                self.SaveFailed(
+                    "Not saved: others keep saving this account right now. "
+                    "Your values are still here; press ctrl+s to try again."
+                )
+            )
         except DuplicateAccountNameError as error:
             self.post_message(self.SaveFailed(str(error), "name", values.get("name") or ""))
         except AccountNotFoundError as error:
@@ -400,10 +423,38 @@ class AccountFormScreen(ModalScreen[int | None]):
         except sa.exc.SQLAlchemyError as error:
             self.post_message(
                 self.SaveFailed(
-                    f"Not saved: {_explain_database_error(error)}. "
+                    f"Not saved: {explain_database_error(error)}. "
                     "Your values are still here; press ctrl+s to try again."
                 )
             )
+
+    def _write(
+        self, values: dict[str, Any], version: int | None, user: str, session: Session
+    ) -> Account:
+        """Create or update the account in ``session`` (the caller commits)."""
+        if self._account_id is None:
+            return create_account(values, session=session, user=user)
+        assert version is not None
+        return update_account(
+            self._account_id, values, expected_version=version, session=session, user=user
+        )
+
+    def _ask_about(self, merge: MergeResult, stale: StaleRecordError) -> None:
+        """Find who changed each conflicting field (in the worker), then ask the user."""
+        assert self._account_id is not None
+        columns = [conflict.column for conflict in merge.conflicts]
+        with self._database.session() as session:
+            changes = last_field_changes("account", self._account_id, columns, session=session)
+        changed_by = who_changed(changes, fallback=stale.changed_by)
+        self.post_message(
+            self.Conflicted(
+                merge,
+                stale.current_version,
+                stale.current,
+                {column: changed_by[column] for column in columns},
+                stale.changed_by or "Someone else",
+            )
+        )
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
@@ -415,9 +466,7 @@ class AccountFormScreen(ModalScreen[int | None]):
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
         self._saving = False
-        if message.conflict is not None:
-            self._show_conflict(message.conflict, message.conflicting)
-        elif message.field_key is None:
+        if message.field_key is None:
             self._set_message(message.message)
         else:  # explained under the field itself
             self._set_message("")
@@ -427,20 +476,50 @@ class AccountFormScreen(ModalScreen[int | None]):
             self._refresh_errors()
             self._focus_field(message.field_key)
 
-    def _show_conflict(self, stale: StaleRecordError, conflicting: list[str]) -> None:
-        """Say whose values differ; a second ctrl+s saves ours over them, knowingly."""
-        who = stale.changed_by or "Someone else"
-        theirs = ", ".join(
-            f"{FIELDS_BY_COLUMN[column].label} is now {self._shown(column, stale.current)!r}"
-            for column in conflicting
-        )
-        self._version = stale.current_version
-        self._stored = stale.current
-        self._set_message(
-            f"Not saved: {who} changed this account while you were editing it"
-            + (f" ({theirs})" if theirs else "")
-            + ". Your values are still here: ctrl+s saves them over theirs, "
-            "escape discards them."
+    @on(Conflicted)
+    def _conflicted(self, message: Conflicted) -> None:
+        """Show yours and theirs side by side; save what the user keeps, at their version.
+
+        Escape in the dialog comes back here with nothing saved and the form as
+        typed; the next ctrl+s finds the conflict again (against whatever is
+        stored by then) and asks again.
+        """
+        self._saving = False
+        merge = message.merge
+        rows = [
+            ConflictRow(
+                conflict.column,
+                conflict.label,
+                self._shown(conflict.column, {conflict.column: conflict.mine}),
+                self._shown(conflict.column, {conflict.column: conflict.theirs}),
+                message.changed_by.get(conflict.column, ""),
+            )
+            for conflict in merge.conflicts
+        ]
+        count = len(rows)
+        fields = "this field" if count == 1 else f"these {count} fields"
+        self._set_message(f"Not saved yet: {message.who} changed {fields} while you were editing.")
+
+        def chosen(choices: dict[str, Side] | None) -> None:
+            if choices is None:
+                self._set_message(
+                    f"Not saved: {message.who} changed the same fields. Your values are "
+                    "still here: ctrl+s to choose again, escape to discard them."
+                )
+                return
+            self._saving = True
+            self._set_message("Saving…")
+            self._save(merge.resolved(choices), message.version, message.stored, True)
+
+        self.app.push_screen(
+            ConflictScreen(
+                rows,
+                title="Changed while you were editing",
+                intro=f"{message.who} saved {fields} of this account after you opened it. "
+                "Choose the value to keep; theirs stay in the history either way.",
+                ascii_only=self._settings.ascii_only,
+            ),
+            chosen,
         )
 
     def _shown(self, column: str, values: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from acctmap_tui.data.account_store import StaleRecordError
+from acctmap_tui.data.change_authors import last_field_changes
 from acctmap_tui.data.db import Database
 from acctmap_tui.data.history import record_values
 from acctmap_tui.data.people_store import (
@@ -38,6 +40,7 @@ from acctmap_tui.data.people_store import (
     people_lookups,
     update_contact,
 )
+from acctmap_tui.data.retry import run_in_transaction
 from acctmap_tui.domain.account_form import FormResult
 from acctmap_tui.domain.contact_form import (
     CONTACT_FIELDS,
@@ -49,9 +52,12 @@ from acctmap_tui.domain.contact_form import (
     blank_text,
     changed_values,
     form_text,
+    format_people_field,
     validate_contact_form,
 )
+from acctmap_tui.domain.merge import MergeResult, Side, three_way_merge
 from acctmap_tui.errors import AcctmapError
+from acctmap_tui.screens.conflict import ConflictRow, ConflictScreen, who_changed
 from acctmap_tui.screens.form_widgets import (
     InputKind,
     cancel_form,
@@ -75,6 +81,16 @@ _INPUT_KINDS = {
     Kind.MEMBER: InputKind.CHOICE,
 }
 """The widget each kind of field is edited with; any other kind is one line."""
+
+MERGE_ROUNDS = 5
+"""Saves retried on top of newer versions before giving up (each: yet another save)."""
+
+SOURCE_LABELS = {
+    "source_member_id": "From (our team)",
+    "source_contact_id": "From (contact)",
+    "source_partner_id": "From (partner)",
+}
+"""Labels of a relationship's source columns, which no single form field writes."""
 
 
 def explain_failure(error: Exception) -> str:
@@ -139,6 +155,20 @@ class PeopleFormScreen(ModalScreen[int | None]):
     @dataclass
     class Saved(Message):
         record_id: int
+        note: str = ""
+
+    @dataclass
+    class Conflicted(Message):
+        """Someone saved some of the same fields meanwhile: the user decides, per field."""
+
+        merge: MergeResult
+        version: int
+        """The version the conflicts were found against: the save after the dialog names it."""
+        stored: dict[str, Any]
+        """What was stored at ``version``: the base of the next merge."""
+        changed_by: dict[str, str]
+        """Per conflicting column, who stored theirs and when ("ana, 2 min ago")."""
+        who: str
 
     def __init__(
         self,
@@ -158,6 +188,8 @@ class PeopleFormScreen(ModalScreen[int | None]):
         self.lookups = Lookups()
         self.people = PeopleLookups({}, {}, {}, {}, {})
         self._initial: dict[str, str] = {}
+        self._stored: dict[str, Any] = {}
+        """The stored values the form opened on, by column: the base of a merge."""
         self._version: int | None = None
         self._loaded = False
         self._saving = False
@@ -283,6 +315,7 @@ class PeopleFormScreen(ModalScreen[int | None]):
                 widget.set_options([(name, name) for name in self.lookups.members.values()])
         self._refresh_suggesters()
         self._version = data.version
+        self._stored = dict(data.stored or {})
         self._initial = {**blank_text(self.FIELDS), **data.text}
         self.write_raw(self._initial)
         if data.title:
@@ -410,32 +443,147 @@ class PeopleFormScreen(ModalScreen[int | None]):
                 return
         self._saving = True
         self._say("Saving…")
-        self._save(values, self._version)
+        self._save(values, self._version, dict(self._stored))
 
     @work(thread=True, exclusive=True, group="people-form-save")
-    def _save(self, values: dict[str, Any], version: int | None) -> None:
+    def _save(
+        self,
+        values: dict[str, Any],
+        version: int | None,
+        stored: dict[str, Any],
+        merged: bool = False,
+    ) -> None:
+        """Write in one transaction; a concurrent save is merged field by field.
+
+        ``stored`` is what ``values`` were edited from: fields only the other
+        person changed keep their value, fields only we changed are written on top
+        of their version, and the same field changed on both sides goes to the
+        user (:class:`Conflicted`).
+        """
         try:
-            with self._database.session() as session:
-                record_id = self.write(session, values, version)
-                session.commit()
-        except StaleRecordError as stale:
+            for _round in range(MERGE_ROUNDS):
+                try:
+                    # One transaction, run again if the server breaks a deadlock with it.
+                    record_id = run_in_transaction(
+                        self._database, partial(self.write, values=values, version=version)
+                    )
+                except StaleRecordError as stale:
+                    merge = three_way_merge(
+                        stored, values, stale.current, labels=self._labels(), order=self._order()
+                    )
+                    if merge.conflicts:
+                        self._ask_about(merge, stale)
+                        return
+                    values, version, stored = merge.to_write, stale.current_version, stale.current
+                    merged = True
+                    continue
+                note = "merged with a change made meanwhile" if merged else ""
+                self.post_message(self.Saved(record_id, note))
+                return
             self.post_message(
                 self.Failed(
-                    f"Not saved: {stale}. Your values are still here: ctrl+s saves them "
-                    "over theirs, escape discards them.",
-                    current_version=stale.current_version,
+                    f"Not saved: others keep saving this {self.NOUN} right now. "
+                    "Your values are still here; press ctrl+s to try again."
                 )
             )
-            return
         except (AcctmapError, sa.exc.SQLAlchemyError) as error:
             self.post_message(self.Failed(f"Not saved: {explain_failure(error)}"))
-            return
-        self.post_message(self.Saved(record_id))
+
+    def _labels(self) -> dict[str, str]:
+        return {**SOURCE_LABELS, **{f.column: f.label for f in self.FIELDS}}
+
+    def _order(self) -> list[str]:
+        return [f.column for f in self.FIELDS]
+
+    def _ask_about(self, merge: MergeResult, stale: StaleRecordError) -> None:
+        """Find who changed each conflicting field (in the worker), then ask the user."""
+        assert self.record_id is not None
+        entity = getattr(stale, "entity", self.NOUN)
+        columns = [conflict.column for conflict in merge.conflicts]
+        with self._database.session() as session:
+            changes = last_field_changes(entity, self.record_id, columns, session=session)
+        changed_by = who_changed(changes, fallback=stale.changed_by)
+        self.post_message(
+            self.Conflicted(
+                merge,
+                stale.current_version,
+                stale.current,
+                {column: changed_by[column] for column in columns},
+                stale.changed_by or "Someone else",
+            )
+        )
+
+    def describe(self, column: str, value: Any) -> str:
+        """A stored value as the form would show it, for the conflict dialog."""
+        if value is None:
+            return "(empty)"
+        if column in SOURCE_LABELS:
+            people = {
+                "source_member_id": self.lookups.members,
+                "source_contact_id": self.lookups.contacts,
+                "source_partner_id": self.lookups.partners,
+            }[column]
+            return people.get(int(value), str(value))
+        people_field = next((f for f in self.FIELDS if f.column == column), None)
+        if people_field is None:
+            return str(value)
+        try:
+            text = format_people_field(people_field, value, self.lookups)
+        except (ValueError, TypeError, AttributeError):
+            text = str(getattr(value, "value", value))
+        return text or "(empty)"
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
         self._saving = False
+        if message.note:
+            self.notify(f"Saved ({message.note}).")
         self.dismiss(message.record_id)
+
+    @on(Conflicted)
+    def _conflicted(self, message: Conflicted) -> None:
+        """Show yours and theirs side by side; save what the user keeps, at their version.
+
+        Escape in the dialog comes back here with nothing saved and the form as
+        typed; the next ctrl+s finds the conflict again and asks again.
+        """
+        self._saving = False
+        merge = message.merge
+        rows = [
+            ConflictRow(
+                conflict.column,
+                conflict.label,
+                self.describe(conflict.column, conflict.mine),
+                self.describe(conflict.column, conflict.theirs),
+                message.changed_by.get(conflict.column, ""),
+            )
+            for conflict in merge.conflicts
+        ]
+        fields = "this field" if len(rows) == 1 else f"these {len(rows)} fields"
+        self._say(f"Not saved yet: {message.who} changed {fields} while you were editing.")
+
+        def chosen(choices: dict[str, Side] | None) -> None:
+            if choices is None:
+                self._say(
+                    f"Not saved: {message.who} changed the same fields. Your values are "
+                    "still here: ctrl+s to choose again, escape to discard them.",
+                    error=True,
+                )
+                return
+            self._saving = True
+            self._say("Saving…")
+            self._save(merge.resolved(choices), message.version, message.stored, True)
+
+        self.app.push_screen(
+            ConflictScreen(
+                rows,
+                title="Changed while you were editing",
+                intro=f"{message.who} saved {fields} of this {self.NOUN} after you opened it. "
+                "Choose the value to keep; theirs stay in the history either way.",
+                ascii_only=self._settings.ascii_only,
+            ),
+            chosen,
+        )
 
     def action_cancel(self) -> None:
         """Close without saving, asking first if anything was changed."""

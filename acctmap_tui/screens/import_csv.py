@@ -216,7 +216,7 @@ class ImportCsvScreen(ModalScreen[ImportDone | None]):
         self._hint("Importing… (all rows or none)")
         self._import(path, source)
 
-    @work(thread=True, exclusive=True, group="import-csv")
+    @work(thread=True, exclusive=True, group="import-csv", description="import a CSV file")
     def _import(self, path: Path, source: CsvFile) -> None:
         """Check the file again against the database as it is now, and write it all."""
 

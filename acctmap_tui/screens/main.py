@@ -14,9 +14,10 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from acctmap_tui.domain.account_map import AccountMapRow
-from acctmap_tui.messages import AccountSelected, TabId
+from acctmap_tui.messages import AccountSelected, DatabaseChanged, TabId
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.account_map_view import AccountMapView, ShownAccounts
+from acctmap_tui.widgets.presence import PresenceWatch
 
 if TYPE_CHECKING:
     from acctmap_tui.data.db import Database
@@ -83,6 +84,7 @@ class MainScreen(Screen[None]):
             with TabPane(f"4 {TAB_TITLES['pipeline']}", id="pipeline"):
                 yield Static("", id="pipeline-placeholder")
         yield Footer(compact=True)
+        yield PresenceWatch(self._database, self._settings, id="presence")
 
     def on_mount(self) -> None:
         self.query_one("#account-table").focus()
@@ -91,6 +93,11 @@ class MainScreen(Screen[None]):
     def account_rows(self) -> list[AccountMapRow]:
         """Every live account, ranked, for the command palette."""
         return self.query_one(AccountMapView).rows
+
+    @property
+    def presence(self) -> PresenceWatch:
+        """Who else has the database open, and following one of them."""
+        return self.query_one("#presence", PresenceWatch)
 
     @property
     def active_tab(self) -> str:
@@ -164,6 +171,22 @@ class MainScreen(Screen[None]):
             case "pipeline":
                 await self._mounted("pipeline", "pipeline-view", self._build_pipeline_view)
                 self._update_pipeline()
+
+    @on(DatabaseChanged)
+    def _database_changed(self, message: DatabaseChanged) -> None:
+        """Re-read what another process changed; each view keeps its place and edits."""
+        self.query_one(AccountMapView).refresh_from_database(message.account_ids)
+        selected = self.selected_account_id
+        touched = message.account_ids is None or (
+            selected is not None and selected in message.account_ids
+        )
+        if not touched:
+            return
+        for view in self.query("#people-view"):
+            view.refresh_from_database()  # type: ignore[attr-defined]
+        plan = self.plan_view
+        if plan is not None:
+            plan.refresh_from_database()
 
     @on(ShownAccounts)
     def _shown_accounts_changed(self, message: ShownAccounts) -> None:

@@ -37,6 +37,7 @@ from acctmap_tui.domain.account_map import (
     COLUMNS_BY_KEY,
     AccountMapRow,
     MapFilter,
+    carry_details,
     set_health,
     set_key_contacts,
     sort_rows,
@@ -52,7 +53,9 @@ from acctmap_tui.widgets.account_table import DEFAULT_COLUMNS, AccountTable
 from acctmap_tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from acctmap_tui.data.change_authors import RecordChange
     from acctmap_tui.data.db import Database
+    from acctmap_tui.data.map_queries import Reranked
 
 EMPTY_ACCOUNTS_TEXT = (
     "No accounts yet — press n to add one, or run `acctmap demo` to open a demo "
@@ -66,6 +69,13 @@ TIER_CYCLE: tuple[frozenset[int], ...] = (
     frozenset({2}),
     frozenset({3}),
 )
+
+
+def _account_labels() -> dict[str, str]:
+    """Account field labels by column, for saying which fields someone changed."""
+    from acctmap_tui.domain.account_form import ACCOUNT_FIELDS
+
+    return {f.column: f.label for f in ACCOUNT_FIELDS}
 
 
 def _one_line(error: Exception) -> str:
@@ -158,6 +168,10 @@ class AccountMapView(Vertical):
         self._chips_text = ""
         self._deleted_ids: list[int] = []
         """Accounts deleted in this session, newest last: what u restores."""
+        self._details_ready = False
+        """Whether the rows on show carry key contacts and health (a full load finished)."""
+        self._refresh_pending: set[int] = set()
+        self._refreshing = False
 
     # --- state, for the rest of the app ------------------------------------------------
 
@@ -223,7 +237,66 @@ class AccountMapView(Vertical):
 
     def reload(self) -> None:
         """Read and rank every account again (in a worker); filter, sort and cursor stay."""
+        self._details_ready = False
         self._load_rows()
+
+    def refresh_from_database(self, account_ids: frozenset[int] | None) -> None:
+        """Show other people's changes to these accounts (``None``: to anything).
+
+        Only the named accounts are read again and the ranking is redone in memory,
+        so a colleague's edit shows in a fraction of the time of a full load. Changes
+        arriving while one refresh runs are queued for the next, never dropped.
+        """
+        if account_ids is None or not self._details_ready:
+            self.reload()
+            return
+        self._refresh_pending |= account_ids
+        if not self._refreshing:
+            self._start_refresh()
+
+    def _start_refresh(self) -> None:
+        account_ids = frozenset(self._refresh_pending)
+        self._refresh_pending.clear()
+        self._refreshing = True
+        self._refresh_rows(account_ids, self._all_rows)
+
+    @work(thread=True, group="account-map-refresh", description="re-read changed accounts")
+    def _refresh_rows(self, account_ids: frozenset[int], rows: list[AccountMapRow]) -> None:
+        from acctmap_tui.data.map_queries import rerank_changed
+
+        try:
+            ranked = rerank_changed(
+                self._database,
+                rows,
+                account_ids,
+                today=date.today(),
+                stale_after_days=self._settings.stale_after_days,
+            )
+        except Exception:  # noqa: BLE001 - a busy file: read everything once it answers
+            ranked = None
+        self.post_message(self._Refreshed(account_ids, rows, ranked))
+
+    @dataclass
+    class _Refreshed(Message):
+        account_ids: frozenset[int]
+        base: list[AccountMapRow]
+        reranked: Reranked | None
+
+    @on(_Refreshed)
+    def _refreshed(self, message: _Refreshed) -> None:
+        message.stop()
+        self._refreshing = False
+        if message.reranked is None:
+            self.reload()
+        elif message.base is self._all_rows:
+            rows = message.reranked.apply(
+                self._all_rows, date.today(), self._settings.stale_after_days
+            )
+            self._show_rows(rows, keep_screen_line=True)
+        else:  # a full load replaced the rows meanwhile: apply the change to those
+            self._refresh_pending |= message.account_ids
+        if self._refresh_pending and self._details_ready:
+            self._start_refresh()
 
     @work(thread=True, exclusive=True, group="account-map")
     def _load_rows(self) -> None:
@@ -281,16 +354,20 @@ class AccountMapView(Vertical):
     def _rows_loaded(self, message: _Loaded) -> None:
         message.stop()
         self._first_page = None
-        self._show_rows(message.rows)
+        if self._loaded:
+            # A reload (someone's change): keep the details on show until the new
+            # ones arrive, so key contacts and health do not blink away meanwhile.
+            carry_details(self._all_rows, message.rows)
+        self._show_rows(message.rows, keep_screen_line=self._loaded)
 
-    def _show_rows(self, rows: list[AccountMapRow]) -> None:
+    def _show_rows(self, rows: list[AccountMapRow], *, keep_screen_line: bool = False) -> None:
         self._all_rows = rows
         self._last_filter = None
         self._loaded = True
         wanted, self._select_after_load = self._select_after_load, None
         if wanted is not None and self.select_account(wanted):
             return
-        self._apply(keep_account_id=self.highlighted_account_id)
+        self._apply(keep_account_id=self.highlighted_account_id, keep_screen_line=keep_screen_line)
 
     @on(_DetailsLoaded)
     def _details_loaded(self, message: _DetailsLoaded) -> None:
@@ -299,12 +376,15 @@ class AccountMapView(Vertical):
             return  # a newer load has replaced these rows
         set_key_contacts(self._all_rows, message.contacts)
         set_health(self._all_rows, message.health)
+        self._details_ready = True
         self._last_filter = None
         self._apply()
+        if self._refresh_pending and not self._refreshing:
+            self._start_refresh()
 
     # --- filtering and sorting ---------------------------------------------------------
 
-    def _apply(self, *, keep_account_id: int | None = None) -> None:
+    def _apply(self, *, keep_account_id: int | None = None, keep_screen_line: bool = False) -> None:
         table = self.query_one(AccountTable)
         if keep_account_id is None:
             keep_account_id = table.cursor_account_id
@@ -318,6 +398,7 @@ class AccountMapView(Vertical):
         table.set_rows(
             self._shown,
             keep_account_id=keep_account_id,
+            keep_screen_line=keep_screen_line,
             sort_key=self._sort_key,
             descending=self._descending,
         )
@@ -539,44 +620,120 @@ class AccountMapView(Vertical):
         self.reload()
 
     def action_delete_account(self) -> None:
-        """Delete after confirmation; u (or the CLI's undelete) brings it back."""
-        from acctmap_tui.screens.confirm import ConfirmScreen
+        """Delete after confirmation; u (or the CLI's undelete) brings it back.
 
+        The question is about the account as stored when d was pressed (its
+        version is read first): if someone saves it before the answer, the delete
+        asks again, saying who changed what.
+        """
         row = self._highlighted_row()
         if row is None:
             self.notify("No account is highlighted", severity="warning")
             return
+        self._read_before_delete(row.id, row.name)
+
+    @work(thread=True, group="account-write")
+    def _read_before_delete(self, account_id: int, name: str) -> None:
+        """The version the confirmation is about, and who saved the account last."""
+        import sqlalchemy as sa
+
+        from acctmap_tui.data.account_store import get_account
+        from acctmap_tui.data.change_authors import latest_change
+
+        try:
+            with self._database.session() as session:
+                version = get_account(account_id, session=session).version
+                change = latest_change("account", account_id, session=session)
+        except (AcctmapError, sa.exc.SQLAlchemyError) as error:
+            self.app.call_from_thread(
+                self.notify, f"{name} was not deleted: {_one_line(error)}", severity="error"
+            )
+            return
+        self.app.call_from_thread(self._confirm_delete, account_id, name, version, change)
+
+    def _confirm_delete(
+        self, account_id: int, name: str, version: int, change: RecordChange | None
+    ) -> None:
+        from acctmap_tui.screens.confirm import ConfirmScreen
+        from acctmap_tui.screens.conflict import changed_recently_by_other, describe_change
+
+        recent = ""
+        if change is not None and changed_recently_by_other(change, user=self._settings.user):
+            recent = describe_change(change, noun="account", labels=_account_labels()) + "\n\n"
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self._delete(row.id, row.name)
+                self._delete(account_id, name, version)
 
         self.app.push_screen(
             ConfirmScreen(
                 "Delete account",
-                f"Delete {row.name} with its plan, contacts and actions?\n\n"
+                f"{recent}Delete {name} with its plan, contacts and actions?\n\n"
                 f"Press u to undo in this session, or later run:\n"
-                f"acctmap undelete {shlex.quote(row.name)}",
+                f"acctmap undelete {shlex.quote(name)}",
             ),
             answered,
         )
 
     @work(thread=True, group="account-write")
-    def _delete(self, account_id: int, name: str) -> None:
+    def _delete(self, account_id: int, name: str, version: int | None = None) -> None:
+        """Delete at ``version``; a save by someone else since then asks again."""
         import sqlalchemy as sa
 
-        from acctmap_tui.data.account_store import delete_account
+        from acctmap_tui.data.account_store import StaleRecordError, delete_account
+        from acctmap_tui.data.change_authors import latest_change
 
         try:
             with self._database.session() as session:
-                delete_account(account_id, session=session, user=self._settings.user)
+                delete_account(
+                    account_id, expected_version=version, session=session, user=self._settings.user
+                )
                 session.commit()
+        except StaleRecordError as stale:
+            with self._database.session() as session:
+                change = latest_change("account", account_id, session=session)
+            self.app.call_from_thread(
+                self._ask_again, account_id, name, stale.current_version, stale.changed_by, change
+            )
+            return
         except (AcctmapError, sa.exc.SQLAlchemyError) as error:
             self.app.call_from_thread(
                 self.notify, f"{name} was not deleted: {_one_line(error)}", severity="error"
             )
             return
         self.app.call_from_thread(self._deleted, account_id, name)
+
+    def _ask_again(
+        self,
+        account_id: int,
+        name: str,
+        version: int,
+        changed_by: str | None,
+        change: RecordChange | None,
+    ) -> None:
+        """Someone saved the account after the delete was confirmed: confirm once more."""
+        from acctmap_tui.screens.confirm import ConfirmScreen
+        from acctmap_tui.screens.conflict import describe_change
+
+        if change is not None:
+            said = describe_change(change, noun="account", labels=_account_labels())
+        else:
+            said = f"{changed_by or 'Someone else'} changed this account meanwhile."
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self._delete(account_id, name, version)
+            else:
+                self.notify(f"{name} was not deleted")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Changed since you asked",
+                f"{said}\n\nDelete {name} anyway?",
+                confirm_label="Delete anyway",
+            ),
+            answered,
+        )
 
     def _deleted(self, account_id: int, name: str) -> None:
         self._deleted_ids.append(account_id)

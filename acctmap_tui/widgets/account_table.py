@@ -9,7 +9,7 @@ stay put while the rest scroll sideways.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -127,6 +127,9 @@ class AccountTable(ScrollView, can_focus=True):
         """Rendered lines by (account id, is cursor, focused, scroll x, width)."""
         self._highlighted_id: int | None = None
         self._row_styles: dict[tuple[bool, bool, bool, bool], Style] = {}
+        self._presence: Mapping[int, str] = {}
+        """Who else is on each account (see :meth:`set_presence`)."""
+        self._presence_mark = "*"
 
     # --- data ------------------------------------------------------------------------
 
@@ -153,10 +156,16 @@ class AccountTable(ScrollView, can_focus=True):
         rows: Sequence[AccountMapRow],
         *,
         keep_account_id: int | None = None,
+        keep_screen_line: bool = False,
         sort_key: str | None = None,
         descending: bool | None = None,
     ) -> None:
-        """Show these rows; the cursor stays on ``keep_account_id`` when it is among them."""
+        """Show these rows; the cursor stays on ``keep_account_id`` when it is among them.
+
+        ``keep_screen_line``: that row also stays on the same line of the screen (a
+        reload after someone else's change must not make the list jump).
+        """
+        screen_line = self.cursor_row - round(self.scroll_y)
         self._rows = rows
         if sort_key is not None:
             self._sort_key = sort_key
@@ -170,6 +179,8 @@ class AccountTable(ScrollView, can_focus=True):
                     target = index
                     break
         self._update_virtual_size()
+        if keep_screen_line and target != self.cursor_row:
+            self.scroll_to(y=max(target - screen_line, 0), animate=False, immediate=True)
         self.cursor_row = min(target, max(len(rows) - 1, 0))
         self.refresh()
 
@@ -181,6 +192,30 @@ class AccountTable(ScrollView, can_focus=True):
         self._line_cache.clear()
         self._update_virtual_size()
         self.refresh()
+
+    def set_presence(self, users_by_account: Mapping[int, str], *, mark: str) -> None:
+        """Mark the accounts other users are on (``mark`` before the name).
+
+        The mark is a symbol, so it reads without colour; who it is shows in the
+        tooltip of the cursor row and in the header.
+        """
+        if dict(users_by_account) == self._presence and mark == self._presence_mark:
+            return
+        self._presence = dict(users_by_account)
+        self._presence_mark = mark
+        self._line_cache.clear()
+        self._update_tooltip()
+        self.refresh()
+
+    def presence_at(self, account_id: int | None) -> str | None:
+        """Who else is on this account (``"ana, raj"``), if anyone."""
+        return None if account_id is None else self._presence.get(account_id)
+
+    def _update_tooltip(self) -> None:
+        here = self.presence_at(self.cursor_account_id)
+        tooltip = f"Also here: {here}" if here else None
+        if self.tooltip != tooltip:
+            self.tooltip = tooltip
 
     def _update_virtual_size(self) -> None:
         width = sum(column.width + GAP for column in self._columns)
@@ -199,6 +234,8 @@ class AccountTable(ScrollView, can_focus=True):
         account_id = self.cursor_account_id
         if account_id != self._highlighted_id:
             self._highlighted_id = account_id
+            if self._presence:
+                self._update_tooltip()
             self.post_message(self.Highlighted(self, account_id))
 
     def _scroll_cursor_into_view(self) -> None:
@@ -359,6 +396,9 @@ class AccountTable(ScrollView, can_focus=True):
     def _row_strip(self, row: AccountMapRow, is_cursor: bool, scroll_x: int, width: int) -> Strip:
         style = self._row_style(row.tier == 1, bool(row.stale or row.overdue_actions), is_cursor)
         cells = self._cells(row, scroll_x, width)
+        if row.id in self._presence and self._columns[1].key == "name":
+            name = self._columns[1]
+            cells[1] = fit_cell(f"{self._presence_mark} {row.name}", name.width) + " " * GAP
         if is_cursor:
             # A mark as well as reverse video: the cursor reads the same in monochrome.
             cells[0] = CURSOR_MARK + cells[0][len(CURSOR_MARK) :]

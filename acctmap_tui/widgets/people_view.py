@@ -38,6 +38,7 @@ from acctmap_tui.widgets.org_chart import OrgChart
 from acctmap_tui.widgets.stakeholder_map import StakeholderMap
 
 if TYPE_CHECKING:
+    from acctmap_tui.data.change_authors import RecordChange
     from acctmap_tui.data.db import Database
     from acctmap_tui.data.people_store import DeletedContact, RelationshipRow, SeatRow
     from acctmap_tui.data.repo import ContactRow
@@ -218,6 +219,10 @@ class PeopleView(Vertical):
         if self.account_id is not None:
             self._load(self.account_id)
             self.query_one(StakeholderMap).show_account(self.account_id, changed=True)
+
+    def refresh_from_database(self) -> None:
+        """Someone else changed this account's people: re-read, keeping the highlighted one."""
+        self.reload(select_id=self._highlighted_record())
 
     @work(thread=True, exclusive=True, group="people-view")
     def _load(self, account_id: int) -> None:
@@ -562,20 +567,74 @@ class PeopleView(Vertical):
             DeleteManagerScreen(contact.name, reports, manager.name if manager else None), chosen
         )
 
-    def _delete_contact(self, session: Session, contact: ContactRow, choice: object) -> str:
-        """Runs in the write worker; the undo record rides back on the message."""
-        from acctmap_tui.data.people_store import ReportsChoice, delete_contact
+    def _delete_contact(
+        self,
+        session: Session,
+        contact: ContactRow,
+        choice: object,
+        expected_version: int | None = None,
+    ) -> str:
+        """Runs in the write worker; the undo record rides back on the message.
+
+        Deletes the contact as this view last read it (or at ``expected_version``,
+        once the user has been told of a newer save); if someone saved it since,
+        nothing is deleted and the user is asked again, told who changed what.
+        """
+        from acctmap_tui.data.change_authors import latest_change
+        from acctmap_tui.data.people_store import (
+            ReportsChoice,
+            StalePeopleRecordError,
+            delete_contact,
+        )
 
         assert isinstance(choice, ReportsChoice)
-        deleted = delete_contact(
-            contact.id,
-            expected_version=contact.version,
-            reports=choice,
-            session=session,
-            user=self.settings.user,
-        )
+        version = contact.version if expected_version is None else expected_version
+        try:
+            deleted = delete_contact(
+                contact.id,
+                expected_version=version,
+                reports=choice,
+                session=session,
+                user=self.settings.user,
+            )
+        except StalePeopleRecordError as stale:
+            change = latest_change("contact", contact.id, session=session)
+            self.app.call_from_thread(
+                self._ask_again_contact, contact, choice, stale.current_version, change
+            )
+            who = change.user if change is not None else stale.changed_by or "someone else"
+            return f"{contact.name} was not deleted: {who} changed them meanwhile."
         self._pending_undo = deleted
         return f"{deleted.summary()}. Press u to undo."
+
+    def _ask_again_contact(
+        self, contact: ContactRow, choice: object, version: int, change: RecordChange | None
+    ) -> None:
+        """Someone saved the contact since this view read it: confirm once more."""
+        from acctmap_tui.domain.contact_form import CONTACT_FIELDS
+        from acctmap_tui.screens.confirm import ConfirmScreen
+        from acctmap_tui.screens.conflict import describe_change
+
+        if change is not None:
+            labels = {f.column: f.label for f in CONTACT_FIELDS}
+            said = describe_change(change, noun="contact", labels=labels)
+        else:
+            said = "Someone else changed this contact meanwhile."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(lambda session: self._delete_contact(session, contact, choice, version))
+            else:
+                self.say(f"{contact.name} was not deleted.")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Changed since you looked",
+                f"{said}\n\nDelete {contact.name} anyway?",
+                confirm_label="Delete anyway",
+            ),
+            answered,
+        )
 
     def action_undo_delete(self) -> None:
         """Bring back the contact deleted last in this session, with its lines and links."""
@@ -606,13 +665,12 @@ class PeopleView(Vertical):
 
     @work(thread=True, exclusive=True, group="people-write")
     def _run_write(self, write: Callable[[Session], str]) -> None:
+        from acctmap_tui.data.retry import run_in_transaction
         from acctmap_tui.errors import AcctmapError
         from acctmap_tui.screens.contact_form import explain_failure
 
         try:
-            with self._database.session() as session:
-                text = write(session)
-                session.commit()
+            text = run_in_transaction(self._database, write)  # retried after a deadlock
         except (AcctmapError, sa.exc.SQLAlchemyError) as error:
             self.post_message(self.Written(f"Not changed: {explain_failure(error)}", error=True))
             return

@@ -35,6 +35,7 @@ from textual.worker import get_current_worker
 
 from acctmap_tui.data.account_store import AccountNotFoundError
 from acctmap_tui.data.db import Database
+from acctmap_tui.data.db_errors import explain_database_error
 from acctmap_tui.data.plan_store import (
     LIST_MODELS,
     RECORD_MODELS,
@@ -48,7 +49,9 @@ from acctmap_tui.data.plan_store import (
     save_plan,
     version_key,
 )
+from acctmap_tui.data.retry import run_in_transaction
 from acctmap_tui.domain.account_form import FieldKind
+from acctmap_tui.domain.merge import Side
 from acctmap_tui.domain.plan_fields import (
     LIST_SPECS,
     LOOKUP_CONTACTS,
@@ -73,6 +76,7 @@ from acctmap_tui.domain.qualification import EDITABLE_FIELDS as QUALIFICATION_FI
 from acctmap_tui.domain.qualification import QualificationFacts, assess_qualification
 from acctmap_tui.domain.values import ValueInputError
 from acctmap_tui.domain.vocabulary import STANDARD_DISCOVERY_QUESTIONS
+from acctmap_tui.screens.conflict import ConflictRow, ConflictScreen
 from acctmap_tui.settings import Settings, current_user
 from acctmap_tui.widgets.fitted_table import ColumnSpec, FittedTable
 from acctmap_tui.widgets.formatting import EMPTY, SELECT_ACCOUNT_TEXT, text_or_empty, yes_no
@@ -101,15 +105,6 @@ def headquarters(city: str | None, region: str | None, country: str | None) -> s
     """City, region and country, skipping the parts nobody entered."""
     parts = [part.strip() for part in (city, region, country) if part and part.strip()]
     return ", ".join(parts) or EMPTY
-
-
-def explain_database_error(error: sa.exc.SQLAlchemyError) -> str:
-    """One line on why the database refused a read or a write."""
-    original = getattr(error, "orig", None)
-    text = str(original if original is not None else error).strip().splitlines()[0]
-    if "locked" in text or "busy" in text:
-        return "the database is locked by another program (busy)"
-    return f"the database refused it ({text})"
 
 
 @dataclass
@@ -485,6 +480,35 @@ class PlanView(Vertical):
         if await self.save():
             then()
 
+    def refresh_from_database(self) -> None:
+        """Someone else changed this account: show it, but never over unsaved edits.
+
+        With edits on screen the stored plan is left unread: the save compares
+        versions and merges, or asks about each field both people changed.
+        """
+        if not self._loaded or self._data is None or self._saving or self._asking:
+            return
+        if self.is_dirty:
+            self._say(
+                "Someone else changed this account; your unsaved edits are kept. "
+                "ctrl+s merges them (a field you both changed asks first)."
+            )
+            return
+        self._refresh_stored(self._data.account_id)
+
+    @work(exclusive=True, group="plan-view-load")
+    async def _refresh_stored(self, account_id: int) -> None:
+        try:
+            data = await asyncio.to_thread(self._read_plan, account_id)
+        except AccountNotFoundError:
+            self._say("This account was deleted by someone else; what is shown is not saved.")
+            return
+        except sa.exc.SQLAlchemyError:
+            return  # shown as it was; the next change or a reselect reads it again
+        # An edit typed while the plan was read wins: it is never overwritten.
+        if account_id == self._shown_account_id and not self.is_dirty and not self._saving:
+            self._apply(data, keep_message=True)
+
     def _open(self, account_id: int | None) -> None:
         self._shown_account_id = account_id
         self._loaded = False
@@ -517,7 +541,7 @@ class PlanView(Vertical):
         with self._database.session() as session:
             return load_plan(account_id, session=session)
 
-    def _apply(self, data: PlanData) -> None:
+    def _apply(self, data: PlanData, *, keep_message: bool = False) -> None:
         self._data = data
         self._versions = dict(data.versions)
         self._initial = plan_texts(data.records)
@@ -536,7 +560,8 @@ class PlanView(Vertical):
         self._show_content(True)
         self._show_errors({})
         self._loaded = True
-        self._say("")
+        if not keep_message:  # a refresh leaves "Saved." and its like on show
+            self._say("")
         self.call_after_refresh(self._refresh_state)
         self.post_message(self.Loaded(data.account_id))
         self._assess_health(data.account_id)
@@ -757,15 +782,16 @@ class PlanView(Vertical):
         merged = False
         for attempt in range(2):
             try:
-                with self._database.session() as session:
-                    save_plan(
+                run_in_transaction(  # run again if the server breaks a deadlock with it
+                    self._database,
+                    lambda session: save_plan(
                         account_id,
                         changes,
                         expected_versions=versions,
                         session=session,
                         user=user,
-                    )
-                    session.commit()
+                    ),
+                )
                 return _SaveOutcome(True, merged=merged)
             except PlanConflictError as error:
                 if attempt or _overlaps(error.conflicts, changes, data):
@@ -792,6 +818,10 @@ class PlanView(Vertical):
         if not outcome.conflicts:
             self._say(outcome.message)
             return
+        rows, theirs = self._conflicting_fields(outcome.conflicts)
+        if rows:
+            self._ask_field_by_field(outcome.conflicts, rows, theirs)
+            return
         details = []
         for conflict in outcome.conflicts:
             if conflict.current_version is not None:
@@ -806,6 +836,66 @@ class PlanView(Vertical):
             + "; ".join(details)
             + " since you opened the plan. Your edits are still here: ctrl+s saves them "
             "over theirs."
+        )
+
+    def _conflicting_fields(
+        self, conflicts: list[PlanConflict]
+    ) -> tuple[list[ConflictRow], dict[str, str]]:
+        """The plan fields both people changed, as the conflict dialog shows them.
+
+        Only fields of records still there (lists' items keep the one-line message);
+        also returns their stored values as the fields would show them.
+        """
+        if self._data is None:
+            return [], {}
+        raw = self._read_raw()
+        rows: list[ConflictRow] = []
+        theirs: dict[str, str] = {}
+        for conflict in conflicts:
+            record = _record_of(conflict.table)
+            if record is None or conflict.current is None:
+                continue
+            for plan_field in PLAN_FIELDS:
+                if plan_field.record is not record:
+                    continue
+                stored = format_value(plan_field.form, conflict.current.get(plan_field.column))
+                mine, base = raw[plan_field.key], self._initial.get(plan_field.key, "")
+                if mine != base and stored != base and mine.strip() != stored.strip():
+                    who = conflict.changed_by or ""
+                    rows.append(ConflictRow(plan_field.key, plan_field.label, mine, stored, who))
+                    theirs[plan_field.key] = stored
+        return rows, theirs
+
+    def _ask_field_by_field(
+        self, conflicts: list[PlanConflict], rows: list[ConflictRow], theirs: dict[str, str]
+    ) -> None:
+        """Show the conflict dialog; save again with the chosen value of each field."""
+        others = [c.describe() for c in conflicts if _record_of(c.table) is None]
+        intro = "Also: " + "; ".join(others) + "." if others else ""
+
+        def chosen(choices: dict[str, Side] | None) -> None:
+            if choices is None:
+                self._say(
+                    "Not saved: someone else changed fields you edited. Your edits are "
+                    "still here; ctrl+s shows the choice again."
+                )
+                return
+            for conflict in conflicts:  # what the dialog showed is what is saved against
+                if conflict.current_version is not None:
+                    self._versions[version_key(conflict.table, conflict.record_id)] = (
+                        conflict.current_version
+                    )
+                elif conflict.current is None and conflict.expected_version is not None:
+                    self._forget_deleted_item(conflict)
+            texts = self._read_raw()
+            for key, side in choices.items():
+                if side is Side.THEIRS:  # theirs is stored: shown, and no longer an edit
+                    texts[key] = self._initial[key] = theirs[key]
+            self._write_raw(texts)
+            self.run_worker(self.save(), group="plan-view-save", exclusive=True)
+
+        self.app.push_screen(
+            ConflictScreen(rows, intro=intro, ascii_only=self._settings.ascii_only), chosen
         )
 
     def _conflict_fields(self, conflict: PlanConflict) -> str:

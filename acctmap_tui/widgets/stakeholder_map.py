@@ -277,7 +277,7 @@ class StakeholderMap(Horizontal):
         key = self.query_one(OrgChart).focused_key
         self._panel_text(self._account_id or 0, key, self._what_if_key, self._what_if_choice)
 
-    @work(thread=True, exclusive=True, group="stakeholder-panel")
+    @work(thread=True, exclusive=True, group="stakeholder-panel", description="panel text")
     def _panel_text(
         self, account_id: int, key: str | None, what_if_key: str | None, choice: str
     ) -> None:

@@ -21,6 +21,7 @@ from acctmap_tui.domain.account_form import ACCOUNT_FIELDS
 from acctmap_tui.domain.vocabulary import ChangeAction, Stage
 from acctmap_tui.screens.account_form import AccountFormScreen, field_id
 from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.screens.conflict import ConflictScreen
 from acctmap_tui.settings import Settings
 from tests.ui.helpers import SIZE, screen_text, settle
 
@@ -360,13 +361,12 @@ async def test_a_locked_database_shows_an_error_and_keeps_the_values(
         database.engine.dispose()
         blocker = sqlite3.connect(db_path, isolation_level=None)
         try:
-            blocker.execute("PRAGMA locking_mode=EXCLUSIVE")
             blocker.execute("BEGIN EXCLUSIVE")
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert results == []
             assert app.screen is screen
-            assert "Not saved: the database is locked by another program" in shown(app)
+            assert "is locked by another process (it has been busy for 0.2 s)" in shown(app)
             assert field_value(screen, "name") == "Acme"
             assert field_value(screen, "revenue_potential") == "1.2M"
         finally:
@@ -398,12 +398,12 @@ async def test_a_concurrent_edit_of_the_same_field_is_not_overwritten_silently(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert results == []
+        assert isinstance(form_app.screen, ConflictScreen)
         text = shown(form_app)
-        assert "raj changed this account" in text
-        assert "Industry is now 'Retail'" in text
+        assert "Industry" in text and "Mining" in text and "Retail" in text
         assert field_value(screen, "industry") == "Mining"
         assert accounts(database)[0].industry == "Retail"
-        await pilot.press("ctrl+s")  # knowingly save ours over theirs
+        await pilot.press("enter")  # knowingly keep ours (the default choice)
         await settle(pilot)
         assert results == [account.id]
     stored = accounts(database)[0]

@@ -20,6 +20,7 @@ from acctmap_tui.domain.vocabulary import (
     Sentiment,
 )
 from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.screens.conflict import ConflictScreen
 from acctmap_tui.screens.contact_form import ContactFormScreen, PeopleFormScreen, field_id
 from acctmap_tui.screens.delete_manager import DeleteManagerScreen
 from acctmap_tui.screens.partner_form import PartnerFormScreen, PartnersScreen
@@ -338,7 +339,7 @@ async def test_a_cycle_made_meanwhile_is_refused_by_the_store_with_the_same_word
     assert stored is not None and stored.reports_to_id is None
 
 
-async def test_a_stale_edit_is_refused_and_a_second_save_overwrites_knowingly(
+async def test_a_stale_edit_of_the_same_field_asks_and_keeping_mine_overwrites_knowingly(
     tester_app: AcctmapApp, database: Database, account_ids: dict[str, int]
 ) -> None:
     luis = contact_id(database, "Luis Ortega")
@@ -351,13 +352,13 @@ async def test_a_stale_edit_is_refused_and_a_second_save_overwrites_knowingly(
             session.commit()
         await type_into(pilot, "title", "SVP Operations")
         await press(pilot, "ctrl+s")
-        text = form_message(tester_app)
-        assert "'Luis Ortega' was changed by mia since you opened it" in text
-        assert "nothing was saved" in text
+        assert isinstance(tester_app.screen, ConflictScreen)
+        text = screen_text(tester_app)
+        assert "SVP Operations" in text and "COO" in text and "mia" in text
         stored = contact_named(database, "Luis Ortega")
         assert stored is not None and stored.title == "COO"
-        await press(pilot, "ctrl+s")
-        assert not isinstance(tester_app.screen, PeopleFormScreen)
+        await press(pilot, "y", "enter")  # keep mine
+        assert not isinstance(tester_app.screen, PeopleFormScreen | ConflictScreen)
     stored = contact_named(database, "Luis Ortega")
     assert stored is not None and stored.title == "SVP Operations"
 

@@ -30,6 +30,7 @@ from acctmap_tui.data.models import (
 from acctmap_tui.domain.plan_fields import PLAN_FIELDS_BY_KEY
 from acctmap_tui.domain.vocabulary import ConcernStatus, ItemStatus, TargetType
 from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.screens.conflict import ConflictScreen
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.plan_list import PlanItemScreen, PlanListPanel
 from acctmap_tui.widgets.plan_prompt import SaveDiscardCancelScreen
@@ -425,11 +426,10 @@ async def test_a_locked_database_keeps_the_edits_and_says_why(
         database.engine.dispose()
         blocker = sqlite3.connect(db_path, isolation_level=None)
         try:
-            blocker.execute("PRAGMA locking_mode=EXCLUSIVE")
             blocker.execute("BEGIN EXCLUSIVE")
             await pilot.press("ctrl+s")
             await settle(pilot)
-            assert "Not saved: the database is locked by another program" in shown(app)
+            assert "is locked by another process (it has been busy for 0.2 s)" in shown(app)
             assert field_text(app, "impact.driving_factors") == "Fuel prices"
             assert view.is_dirty
         finally:
@@ -443,41 +443,65 @@ async def test_a_locked_database_keeps_the_edits_and_says_why(
         assert impact is not None and impact.driving_factors == "Fuel prices"
 
 
-async def test_someone_elses_change_to_the_same_field_is_reported_not_overwritten(
-    database: Database, account_ids: dict[str, int]
-) -> None:
+async def _raj_saves_the_problem(database: Database, acme: int, statement: str) -> None:
     from acctmap_tui.data.plan_store import PlanChanges, load_plan, save_plan
     from acctmap_tui.domain.plan_fields import PlanRecord
 
+    with database.session() as session:
+        versions = load_plan(acme, session=session).versions
+        save_plan(
+            acme,
+            PlanChanges(records={PlanRecord.PROBLEM: {"statement": statement}}),
+            expected_versions=versions,
+            session=session,
+            user="raj",
+        )
+        session.commit()
+
+
+@pytest.mark.parametrize(("key", "kept"), [("enter", "Mine"), ("t", "Theirs")])
+async def test_the_same_field_changed_by_someone_else_asks_field_by_field(
+    database: Database, account_ids: dict[str, int], key: str, kept: str
+) -> None:
     acme = account_ids[ACME]
     app = plan_app(database)
     async with app.run_test(size=SIZE) as pilot:
         view = await open_plan(app, pilot, acme)
         await type_into(app, pilot, "problem.statement", "Mine")
         await type_into(app, pilot, "impact.timeline", "Q3")
-        with database.session() as session:  # raj saves meanwhile
-            versions = load_plan(acme, session=session).versions
-            save_plan(
-                acme,
-                PlanChanges(records={PlanRecord.PROBLEM: {"statement": "Theirs"}}),
-                expected_versions=versions,
-                session=session,
-                user="raj",
-            )
-            session.commit()
+        await _raj_saves_the_problem(database, acme, "Theirs")
         await pilot.press("ctrl+s")
         await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
         text = shown(app)
-        assert "Not saved: raj changed the problem" in text
-        assert "Problem statement is now 'Theirs'" in text
-        assert view.is_dirty and field_text(app, "problem.statement") == "Mine"
-        with database.session() as session:
+        assert "Problem statement" in text and "Mine" in text and "Theirs" in text
+        assert "raj" in text
+        with database.session() as session:  # nothing written while the question is open
             assert session.get(AccountImpact, acme).timeline is None  # type: ignore[union-attr]
-        await pilot.press("ctrl+s")  # knowingly over theirs
+
+        await pilot.press("escape")  # back to the plan: edits kept, nothing saved
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        assert view.is_dirty and field_text(app, "problem.statement") == "Mine"
+
+        await pilot.press("ctrl+s")  # the question comes back
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        if key != "enter":
+            await pilot.press(key)
+        await pilot.press("enter")
         await settle(pilot)
         assert not view.is_dirty
+        assert field_text(app, "problem.statement") == kept
     with database.session() as session:
-        assert session.get(AccountProblem, acme).statement == "Mine"  # type: ignore[union-attr]
+        assert session.get(AccountProblem, acme).statement == kept  # type: ignore[union-attr]
+        assert session.get(AccountImpact, acme).timeline == "Q3"  # type: ignore[union-attr]
+        # Both values are in the history, whichever was kept.
+        statements = session.exec(
+            select(ChangeLogEntry.new_value).where(ChangeLogEntry.field == "statement")
+        ).all()
+    assert '"Theirs"' in statements
+    assert ('"Mine"' in statements) is (kept == "Mine")
 
 
 async def test_switching_account_with_unsaved_edits_asks_save_discard_cancel(

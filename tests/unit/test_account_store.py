@@ -32,6 +32,8 @@ from acctmap_tui.domain.vocabulary import (
     TargetType,
 )
 
+pytestmark = pytest.mark.both_engines
+
 USER = "tester"
 
 

@@ -26,6 +26,8 @@ from acctmap_tui.data.types import utc_now
 from acctmap_tui.domain.values import ValueInputError
 from acctmap_tui.domain.vocabulary import ChangeAction
 
+pytestmark = pytest.mark.both_engines
+
 USER = "tester"
 
 

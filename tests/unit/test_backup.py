@@ -1,4 +1,9 @@
-"""`acctmap backup`, `restore` and `check` on real SQLite files."""
+"""`acctmap backup`, `restore` and `check` on real SQLite files.
+
+They copy, replace and inspect the file itself, so their tests take ``db_path`` and
+stay on SQLite; on a PostgreSQL database they refuse in one line that names
+`acctmap export json` and pg_dump instead (tested on a real server below).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from acctmap_tui.data.backup import backup_file, check_file
 from acctmap_tui.data.db import Database, open_database
 from acctmap_tui.data.models import Account, Presence
 from acctmap_tui.demo import generate_demo
+
+pytestmark = pytest.mark.both_engines
 
 WRITER = textwrap.dedent(
     """
@@ -48,7 +55,7 @@ def demo(database: Database) -> Database:
     return database
 
 
-def _accounts(path: Path) -> set[str]:
+def _accounts(path: Path | str) -> set[str]:
     database = open_database(path)
     try:
         with database.session() as session:
@@ -103,6 +110,31 @@ def test_backup_of_a_server_database_points_elsewhere() -> None:
     result = CliRunner().invoke(app, ["backup", "x.db", "--db", "postgresql://host/team"])
     assert result.exit_code == 1
     assert "export json" in result.stderr and "pg_dump" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["backup", "{dir}/copy.db"], ["restore", "{dir}/copy.db", "--yes"], ["check"]],
+    ids=["backup", "restore", "check"],
+)
+def test_file_commands_on_a_postgresql_database_refuse_in_one_line(
+    pg_url: str, tmp_path: Path, arguments: list[str]
+) -> None:
+    """On a real server database: one clear line naming what to use, nothing written."""
+    database = open_database(pg_url)
+    with database.session() as session:
+        session.add(Account(name="Kept", name_key="kept"))
+        session.commit()
+    database.close()
+    command = [argument.format(dir=tmp_path) for argument in arguments]
+    result = CliRunner().invoke(app, [*command, "--db", pg_url])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    (line,) = result.stderr.strip().splitlines()
+    assert "postgresql+psycopg database" in line and "work on an SQLite file" in line
+    assert "acctmap export json" in line and "pg_dump" in line
+    assert not (tmp_path / "copy.db").exists()
+    assert _accounts(pg_url) == {"Kept"}
 
 
 def _add_account(path: Path, name: str) -> None:
@@ -188,7 +220,7 @@ def test_check_reports_ok(demo: Database, db_path: Path) -> None:
     demo.close()
     result = CliRunner().invoke(app, ["check", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
-    assert "schema:     0002" in result.stdout
+    assert "schema:     0003" in result.stdout
     assert "OK: integrity check and foreign-key check passed" in result.stdout
 
 

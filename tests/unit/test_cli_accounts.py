@@ -1,4 +1,4 @@
-"""`acctmap accounts`: the ranked account map from the command line."""
+"""`acctmap accounts`: the ranked account map from the command line, on both engines."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
 
 from acctmap_tui.cli import app
-from acctmap_tui.data.db import open_database
+from acctmap_tui.data.db import Database
 from acctmap_tui.data.models import Account, TeamMember, name_key
 from acctmap_tui.demo import generate_demo
 from acctmap_tui.domain.vocabulary import Stage
@@ -34,14 +33,14 @@ REQUIRED_KEYS = {
     "stale",
 }
 
+pytestmark = pytest.mark.both_engines
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "demo.db"
-    database = open_database(path)
+
+@pytest.fixture
+def demo_db(database: Database) -> str:
+    """A 25-account demo; the ``--db`` that names it (a file path or a server URL)."""
     generate_demo(database, accounts=25, seed=3, today=date.today())
-    database.close()
-    return path
+    return database.url
 
 
 def _json(arguments: list[str]) -> list[dict]:
@@ -50,8 +49,8 @@ def _json(arguments: list[str]) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_json_is_ranked_with_the_documented_keys(demo_db: Path) -> None:
-    records = _json(["accounts", "--db", str(demo_db)])
+def test_json_is_ranked_with_the_documented_keys(demo_db: str) -> None:
+    records = _json(["accounts", "--db", demo_db])
     assert len(records) == 25
     assert [r["rank"] for r in records] == list(range(1, 26))
     for record in records:
@@ -64,24 +63,24 @@ def test_json_is_ranked_with_the_documented_keys(demo_db: Path) -> None:
     assert sum(r["tier"] == 1 for r in records) == 5  # 20% of 25
 
 
-def test_top_n_and_top_percent(demo_db: Path) -> None:
-    everything = _json(["accounts", "--db", str(demo_db)])
-    assert _json(["accounts", "--db", str(demo_db), "--top", "3"]) == everything[:3]
-    assert _json(["accounts", "--db", str(demo_db), "--top", "20%"]) == everything[:5]
-    tier1 = _json(["accounts", "--db", str(demo_db), "--tier", "1"])
+def test_top_n_and_top_percent(demo_db: str) -> None:
+    everything = _json(["accounts", "--db", demo_db])
+    assert _json(["accounts", "--db", demo_db, "--top", "3"]) == everything[:3]
+    assert _json(["accounts", "--db", demo_db, "--top", "20%"]) == everything[:5]
+    tier1 = _json(["accounts", "--db", demo_db, "--tier", "1"])
     assert tier1 == everything[:5]
 
 
-def test_filters_and_sort(demo_db: Path) -> None:
-    everything = _json(["accounts", "--db", str(demo_db)])
-    proposals = _json(["accounts", "--db", str(demo_db), "--stage", "Proposal"])
+def test_filters_and_sort(demo_db: str) -> None:
+    everything = _json(["accounts", "--db", demo_db])
+    proposals = _json(["accounts", "--db", demo_db, "--stage", "Proposal"])
     assert proposals == [r for r in everything if r["stage"] == "proposal"]
     owner = everything[0]["owner"]
-    mine = _json(["accounts", "--db", str(demo_db), "--owner", owner.upper()])
+    mine = _json(["accounts", "--db", demo_db, "--owner", owner.upper()])
     assert mine == [r for r in everything if r["owner"] == owner]
-    stale = _json(["accounts", "--db", str(demo_db), "--stale"])
+    stale = _json(["accounts", "--db", demo_db, "--stale"])
     assert stale and all(r["stale"] for r in stale)
-    by_revenue = _json(["accounts", "--db", str(demo_db), "--sort", "revenue_potential", "--desc"])
+    by_revenue = _json(["accounts", "--db", demo_db, "--sort", "revenue_potential", "--desc"])
     revenues = [r["revenue_potential"] for r in by_revenue if r["revenue_potential"] is not None]
     assert revenues == sorted(revenues, reverse=True)
 
@@ -96,26 +95,24 @@ def test_filters_and_sort(demo_db: Path) -> None:
     ],
 )
 def test_bad_options_name_the_option_and_value(
-    demo_db: Path, arguments: list[str], message: str
+    demo_db: str, arguments: list[str], message: str
 ) -> None:
-    result = CliRunner().invoke(app, ["accounts", "--db", str(demo_db), *arguments])
+    result = CliRunner().invoke(app, ["accounts", "--db", demo_db, *arguments])
     assert result.exit_code == 2
     assert message in result.stderr
 
 
-def test_table_and_csv(demo_db: Path) -> None:
-    table = CliRunner().invoke(app, ["accounts", "--db", str(demo_db), "--top", "2"])
+def test_table_and_csv(demo_db: str) -> None:
+    table = CliRunner().invoke(app, ["accounts", "--db", demo_db, "--top", "2"])
     assert table.exit_code == 0
-    first = _json(["accounts", "--db", str(demo_db), "--top", "1"])[0]["name"]
+    first = _json(["accounts", "--db", demo_db, "--top", "1"])[0]["name"]
     assert first in table.stdout
-    result = CliRunner().invoke(app, ["accounts", "--db", str(demo_db), "--format", "csv"])
+    result = CliRunner().invoke(app, ["accounts", "--db", demo_db, "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 25 and rows[0]["name"] == first
 
 
-def test_csv_neutralises_formulas_and_keeps_numbers(tmp_path: Path) -> None:
-    path = tmp_path / "formula.db"
-    database = open_database(path)
+def test_csv_neutralises_formulas_and_keeps_numbers(database: Database) -> None:
     with database.session() as session:
         owner = TeamMember(name="@owner")
         session.add(owner)
@@ -132,8 +129,7 @@ def test_csv_neutralises_formulas_and_keeps_numbers(tmp_path: Path) -> None:
             )
         )
         session.commit()
-    database.close()
-    result = CliRunner().invoke(app, ["accounts", "--db", str(path), "--format", "csv"])
+    result = CliRunner().invoke(app, ["accounts", "--db", database.url, "--format", "csv"])
     (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
     assert row["name"] == '\'=HYPERLINK("http://x")'
     assert row["strategy"] == "'+1 call"
@@ -144,9 +140,9 @@ def test_csv_neutralises_formulas_and_keeps_numbers(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("by", ["stage", "owner", "tier"])
-def test_forecast_adds_up_to_the_account_map(demo_db: Path, by: str) -> None:
-    accounts = _json(["accounts", "--db", str(demo_db)])
-    (summary,) = _json(["forecast", "--db", str(demo_db), "--by", by])
+def test_forecast_adds_up_to_the_account_map(demo_db: str, by: str) -> None:
+    accounts = _json(["accounts", "--db", demo_db])
+    (summary,) = _json(["forecast", "--db", demo_db, "--by", by])
     open_accounts = [a for a in accounts if a["stage"] not in ("won", "lost")]
     weighted = sum(Decimal(str(a["expected_value"])) for a in open_accounts)
     assert Decimal(str(summary["open"]["weighted"])) == weighted
@@ -159,57 +155,51 @@ def test_forecast_adds_up_to_the_account_map(demo_db: Path, by: str) -> None:
         assert group["accounts"] == len(tier1)
 
 
-def test_forecast_table(demo_db: Path) -> None:
-    result = CliRunner().invoke(app, ["forecast", "--db", str(demo_db)])
+def test_forecast_table(demo_db: str) -> None:
+    result = CliRunner().invoke(app, ["forecast", "--db", demo_db])
     assert result.exit_code == 0
     assert "Open pipeline by stage" in result.stdout and "Won:" in result.stdout
 
 
-def test_deleted_accounts_are_listed_and_restored_from_the_cli(tmp_path: Path) -> None:
+def test_deleted_accounts_are_listed_and_restored_from_the_cli(database: Database) -> None:
     from acctmap_tui.data.account_store import delete_account
 
-    path = tmp_path / "undelete.db"
-    database = open_database(path)
+    db = database.url
     with database.session() as session:
         session.add(Account(name="Acme Corp", name_key=name_key("Acme Corp")))
         session.commit()
         account = session.exec(select(Account)).one()
         delete_account(account.id, session=session, user="tester")
         session.commit()
-    database.close()
     runner = CliRunner()
-    listed = runner.invoke(app, ["deleted", "--db", str(path)])
+    listed = runner.invoke(app, ["deleted", "--db", db])
     assert listed.exit_code == 0 and "Acme Corp" in listed.stdout
-    assert _json(["accounts", "--db", str(path)]) == []
-    restored = runner.invoke(app, ["undelete", "  acme CORP ", "--db", str(path)])
+    assert _json(["accounts", "--db", db]) == []
+    restored = runner.invoke(app, ["undelete", "  acme CORP ", "--db", db])
     assert restored.exit_code == 0, restored.output
     assert "Restored Acme Corp" in restored.stdout
-    assert [r["name"] for r in _json(["accounts", "--db", str(path)])] == ["Acme Corp"]
-    again = runner.invoke(app, ["undelete", "Acme Corp", "--db", str(path)])
+    assert [r["name"] for r in _json(["accounts", "--db", db])] == ["Acme Corp"]
+    again = runner.invoke(app, ["undelete", "Acme Corp", "--db", db])
     assert again.exit_code == 1 and "is not deleted" in again.stderr
-    missing = runner.invoke(app, ["undelete", "Nobody", "--db", str(path)])
+    missing = runner.invoke(app, ["undelete", "Nobody", "--db", db])
     assert missing.exit_code == 1 and "no account named 'Nobody'" in missing.stderr
-    assert runner.invoke(app, ["deleted", "--db", str(path)]).stdout.strip() == (
-        "No deleted accounts."
-    )
+    assert runner.invoke(app, ["deleted", "--db", db]).stdout.strip() == "No deleted accounts."
 
 
-def test_scoring_settings_change_the_ranking(tmp_path: Path) -> None:
-    path = tmp_path / "scoring.db"
-    database = open_database(path)
+def test_scoring_settings_change_the_ranking(database: Database) -> None:
+    db = database.url
     generate_demo(database, accounts=20, seed=5, today=date.today())
-    database.close()
     runner = CliRunner()
-    shown = json.loads(runner.invoke(app, ["scoring", "--db", str(path)]).stdout)
+    shown = json.loads(runner.invoke(app, ["scoring", "--db", db]).stdout)
     assert shown["value_weight"] == 0.6 and shown["tier1_share"] == 0.2
-    before = _json(["accounts", "--db", str(path)])
+    before = _json(["accounts", "--db", db])
     assert sum(r["tier"] == 1 for r in before) == 4
     changed = runner.invoke(
         app,
         [
             "scoring",
             "--db",
-            str(path),
+            db,
             "--tier1-share",
             "0.1",
             "--value-weight",
@@ -219,11 +209,11 @@ def test_scoring_settings_change_the_ranking(tmp_path: Path) -> None:
         ],
     )
     assert changed.exit_code == 0, changed.output
-    after = _json(["accounts", "--db", str(path)])
+    after = _json(["accounts", "--db", db])
     assert sum(r["tier"] == 1 for r in after) == 2
     values = [Decimal(str(r["expected_value"])) for r in after]
     assert values == sorted(values, reverse=True)  # priority is all expected value now
-    bad = runner.invoke(app, ["scoring", "--db", str(path), "--value-weight", "2"])
+    bad = runner.invoke(app, ["scoring", "--db", db, "--value-weight", "2"])
     assert bad.exit_code == 2 and "value weight 2.0 is not between 0 and 1" in bad.stderr
-    reset = json.loads(runner.invoke(app, ["scoring", "--db", str(path), "--reset"]).stdout)
+    reset = json.loads(runner.invoke(app, ["scoring", "--db", db, "--reset"]).stdout)
     assert reset["tier1_share"] == 0.2

@@ -1,4 +1,4 @@
-"""`acctmap export plan` and `acctmap export map` through the command line."""
+"""`acctmap export plan` and `acctmap export map` through the command line, on both engines."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from acctmap_tui.cli import app
-from acctmap_tui.data.db import open_database
+from acctmap_tui.data.db import Database
 from acctmap_tui.demo import generate_demo
 
 ELEMENT_HEADINGS = [
@@ -24,23 +24,24 @@ ELEMENT_HEADINGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("export") / "demo.db"
-    database = open_database(path)
+pytestmark = pytest.mark.both_engines
+
+
+@pytest.fixture
+def demo_db(database: Database) -> str:
+    """A 25-account demo; the ``--db`` that names it (a file path or a server URL)."""
     generate_demo(database, accounts=25, seed=7, today=date.today())
-    database.close()
-    return path
+    return database.url
 
 
-def _top_account(path: Path) -> str:
-    result = CliRunner().invoke(app, ["accounts", "--db", str(path), "--format", "json"])
+def _top_account(db: str) -> str:
+    result = CliRunner().invoke(app, ["accounts", "--db", db, "--format", "json"])
     return json.loads(result.stdout)[0]["name"]
 
 
-def test_plan_has_the_five_elements_stakeholders_and_activity_plan(demo_db: Path) -> None:
+def test_plan_has_the_five_elements_stakeholders_and_activity_plan(demo_db: str) -> None:
     name = _top_account(demo_db)
-    result = CliRunner().invoke(app, ["export", "plan", name.upper(), "--db", str(demo_db)])
+    result = CliRunner().invoke(app, ["export", "plan", name.upper(), "--db", demo_db])
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert text.startswith(f"# {name} — account plan")
@@ -52,10 +53,10 @@ def test_plan_has_the_five_elements_stakeholders_and_activity_plan(demo_db: Path
     assert "## Plan health" in text
 
 
-def test_plan_to_a_file(demo_db: Path, tmp_path: Path) -> None:
+def test_plan_to_a_file(demo_db: str, tmp_path: Path) -> None:
     target = tmp_path / "plan.md"
     result = CliRunner().invoke(
-        app, ["export", "plan", _top_account(demo_db), "--db", str(demo_db), "-o", str(target)]
+        app, ["export", "plan", _top_account(demo_db), "--db", demo_db, "-o", str(target)]
     )
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").startswith("# ")
@@ -63,17 +64,17 @@ def test_plan_to_a_file(demo_db: Path, tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*.partial"))
 
 
-def test_unknown_account_is_one_line_and_exit_1(demo_db: Path) -> None:
-    result = CliRunner().invoke(app, ["export", "plan", "No Such Co", "--db", str(demo_db)])
+def test_unknown_account_is_one_line_and_exit_1(demo_db: str) -> None:
+    result = CliRunner().invoke(app, ["export", "plan", "No Such Co", "--db", demo_db])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         "acctmap: no account named 'No Such Co'; `acctmap accounts` lists them"
     )
 
 
-def test_map_in_the_seed_template_columns(demo_db: Path) -> None:
+def test_map_in_the_seed_template_columns(demo_db: str) -> None:
     runner = CliRunner()
-    markdown = runner.invoke(app, ["export", "map", "--db", str(demo_db), "--top", "3"])
+    markdown = runner.invoke(app, ["export", "map", "--db", demo_db, "--top", "3"])
     assert markdown.exit_code == 0
     lines = markdown.stdout.strip().splitlines()
     assert lines[0] == (
@@ -81,17 +82,17 @@ def test_map_in_the_seed_template_columns(demo_db: Path) -> None:
         "| Ideal First Meeting | Value Proposition | Strategy | Actions | Owner |"
     )
     assert len(lines) == 2 + 3
-    result = runner.invoke(app, ["export", "map", "--db", str(demo_db), "--format", "csv"])
+    result = runner.invoke(app, ["export", "map", "--db", demo_db, "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 25
     assert rows[0]["Account Name"] == _top_account(demo_db)
     assert rows[0]["Win Probability"].endswith("%")
 
 
-def test_health_json_flags_the_weak_demo_accounts_and_not_the_full_plans(demo_db: Path) -> None:
+def test_health_json_flags_the_weak_demo_accounts_and_not_the_full_plans(demo_db: str) -> None:
     from acctmap_tui.demo import WEAK_ACCOUNTS
 
-    result = CliRunner().invoke(app, ["health", "--db", str(demo_db), "--format", "json"])
+    result = CliRunner().invoke(app, ["health", "--db", demo_db, "--format", "json"])
     assert result.exit_code == 0, result.output
     records = {record["account_id"]: record for record in json.loads(result.stdout)}
     assert len(records) == 25
@@ -111,13 +112,13 @@ def test_health_json_flags_the_weak_demo_accounts_and_not_the_full_plans(demo_db
     assert found == expected
 
 
-def test_health_of_one_account_and_as_a_table(demo_db: Path) -> None:
+def test_health_of_one_account_and_as_a_table(demo_db: str) -> None:
     runner = CliRunner()
     name = _top_account(demo_db)
-    one = runner.invoke(app, ["health", name, "--db", str(demo_db)])
+    one = runner.invoke(app, ["health", name, "--db", demo_db])
     assert one.exit_code == 0 and name in one.stdout
-    table = runner.invoke(app, ["health", "--db", str(demo_db)])
+    table = runner.invoke(app, ["health", "--db", demo_db])
     assert table.exit_code == 0
     assert "Research" in table.stdout and "Competition" in table.stdout
-    missing = runner.invoke(app, ["health", "Nobody", "--db", str(demo_db)])
+    missing = runner.invoke(app, ["health", "Nobody", "--db", demo_db])
     assert missing.exit_code == 1 and "no account named 'Nobody'" in missing.stderr

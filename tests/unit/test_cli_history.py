@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from datetime import UTC, datetime
 
+import pytest
 from typer.testing import CliRunner
 
 from acctmap_tui.cli import app
 from acctmap_tui.data.account_store import create_account, update_account
 from acctmap_tui.data.db import Database
+
+pytestmark = pytest.mark.both_engines
 
 runner = CliRunner()
 
@@ -30,9 +33,9 @@ def _history_db(database: Database) -> None:
         session.commit()
 
 
-def test_history_of_one_account_as_json(database: Database, db_path: Path) -> None:
+def test_history_of_one_account_as_json(database: Database) -> None:
     _history_db(database)
-    result = runner.invoke(app, ["history", "acme corp", "--format", "json", "--db", str(db_path)])
+    result = runner.invoke(app, ["history", "acme corp", "--format", "json", "--db", database.url])
     assert result.exit_code == 0, result.output
     records = json.loads(result.output)
     assert {r["account"] for r in records} == {"Acme Corp"}
@@ -40,18 +43,21 @@ def test_history_of_one_account_as_json(database: Database, db_path: Path) -> No
     assert change["user"] == "mia" and change["old"] is None and change["new"] == "Land in ops"
     assert change["action"] == "update"
     everything = json.loads(
-        runner.invoke(app, ["history", "--format", "json", "--db", str(db_path)]).output
+        runner.invoke(app, ["history", "--format", "json", "--db", database.url]).output
     )
     assert {r["account"] for r in everything} == {"Acme Corp", "Globex"}
 
 
-def test_history_table_since_and_bad_input(database: Database, db_path: Path) -> None:
+def test_history_table_since_and_bad_input(database: Database) -> None:
+    today = datetime.now(UTC).date().isoformat()  # taken first: every change is on or after it
     _history_db(database)
-    table = runner.invoke(app, ["history", "--db", str(db_path)])
+    table = runner.invoke(app, ["history", "--db", database.url])
     assert table.exit_code == 0 and "Land in ops" in table.output and "mia" in table.output
-    later = runner.invoke(app, ["history", "--since", "2999-01-01", "--db", str(db_path)])
+    since_today = runner.invoke(app, ["history", "--since", today, "--db", database.url])
+    assert since_today.exit_code == 0 and "Land in ops" in since_today.output
+    later = runner.invoke(app, ["history", "--since", "2999-01-01", "--db", database.url])
     assert later.exit_code == 0 and "No changes recorded since 2999-01-01." in later.output
-    bad = runner.invoke(app, ["history", "--since", "2026-13-01", "--db", str(db_path)])
+    bad = runner.invoke(app, ["history", "--since", "2026-13-01", "--db", database.url])
     assert bad.exit_code == 2 and "'2026-13-01'" in bad.output
-    unknown = runner.invoke(app, ["history", "Nobody", "--db", str(db_path)])
+    unknown = runner.invoke(app, ["history", "Nobody", "--db", database.url])
     assert unknown.exit_code == 1 and "'Nobody'" in unknown.output

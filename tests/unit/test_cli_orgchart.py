@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlmodel import select
 from typer.testing import CliRunner
@@ -15,13 +13,16 @@ from acctmap_tui.demo import generate_demo
 from acctmap_tui.orgchart import OrgChartOptions, OrgPerson
 from acctmap_tui.orgchart.pack import render_within
 
+pytestmark = pytest.mark.both_engines
+
 runner = CliRunner()
 
 
 @pytest.fixture
-def demo_db(database: Database, db_path: Path) -> Path:
+def demo_db(database: Database) -> str:
+    """A 6-account demo; the ``--db`` that names it (a file path or a server URL)."""
     generate_demo(database, accounts=6)
-    return db_path
+    return database.url
 
 
 def _account_people(database: Database, name: str) -> tuple[list[Contact], list[Seat]]:
@@ -35,13 +36,13 @@ def _account_people(database: Database, name: str) -> tuple[list[Contact], list[
 
 
 def test_every_contact_of_a_demo_account_is_printed_once_with_their_title(
-    database: Database, demo_db: Path
+    database: Database, demo_db: str
 ) -> None:
     with database.session() as session:
         names = session.exec(select(Account.name).order_by(Account.id)).all()
     for name in names:
         contacts, _ = _account_people(database, name)
-        result = runner.invoke(app, ["orgchart", name.upper(), "--db", str(demo_db)])
+        result = runner.invoke(app, ["orgchart", name.upper(), "--db", demo_db])
         assert result.exit_code == 0, result.output
         for contact in contacts:
             assert result.output.count(contact.name) == 1, (name, contact.name)
@@ -50,18 +51,18 @@ def test_every_contact_of_a_demo_account_is_printed_once_with_their_title(
         assert "Roles: [EB] economic buyer" in result.output
 
 
-def test_ascii_and_width(database: Database, demo_db: Path) -> None:
+def test_ascii_and_width(database: Database, demo_db: str) -> None:
     with database.session() as session:
         name = session.exec(select(Account.name).order_by(Account.id)).first()
     assert name is not None
-    result = runner.invoke(app, ["orgchart", name, "--ascii", "--db", str(demo_db)])
+    result = runner.invoke(app, ["orgchart", name, "--ascii", "--db", demo_db])
     assert result.exit_code == 0
     assert result.output.isascii()
     assert "+--" in result.output
 
 
-def test_unknown_account_fails_naming_it(demo_db: Path) -> None:
-    result = runner.invoke(app, ["orgchart", "Nobody Inc", "--db", str(demo_db)])
+def test_unknown_account_fails_naming_it(demo_db: str) -> None:
+    result = runner.invoke(app, ["orgchart", "Nobody Inc", "--db", demo_db])
     assert result.exit_code == 1
     assert "'Nobody Inc'" in result.output
 
@@ -81,11 +82,11 @@ def test_root_trees_are_packed_in_bands_within_the_width() -> None:
     assert "\n\n" in banded  # more than one band
 
 
-def test_freshness_half_life_is_a_team_setting(demo_db: Path) -> None:
-    result = runner.invoke(app, ["freshness", "--db", str(demo_db)])
+def test_freshness_half_life_is_a_team_setting(demo_db: str) -> None:
+    result = runner.invoke(app, ["freshness", "--db", demo_db])
     assert result.exit_code == 0 and "180 days" in result.output
-    result = runner.invoke(app, ["freshness", "--half-life", "90", "--db", str(demo_db)])
+    result = runner.invoke(app, ["freshness", "--half-life", "90", "--db", demo_db])
     assert result.exit_code == 0 and "90 days" in result.output
-    assert "90 days" in runner.invoke(app, ["freshness", "--db", str(demo_db)]).output
-    result = runner.invoke(app, ["freshness", "--half-life", "0", "--db", str(demo_db)])
+    assert "90 days" in runner.invoke(app, ["freshness", "--db", demo_db]).output
+    result = runner.invoke(app, ["freshness", "--half-life", "0", "--db", demo_db])
     assert result.exit_code == 2 and "--half-life" in result.output

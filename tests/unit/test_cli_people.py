@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from acctmap_tui.cli import app
-from acctmap_tui.data.db import open_database
+from acctmap_tui.data.db import Database
 from acctmap_tui.data.models import Account, Contact, Relationship, Seat, TeamMember, name_key
 from acctmap_tui.data.types import utc_now
 from acctmap_tui.domain.vocabulary import BuyingRole, RelationshipKind
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
-def people_db(db_path: Path) -> Path:
+def people_db(database: Database) -> str:
     """Susan knows Bo (4), Tom knows Bo (2), Bo knows Ann (3), the economic buyer.
 
     Cy is out of everyone's reach; two contacts share a name. Touched just now, so
-    freshness leaves the strengths as stored.
+    freshness leaves the strengths as stored. Returns the ``--db`` that names it.
     """
-    database = open_database(db_path)
     now = utc_now()
     with database.session() as session:
         susan = TeamMember(name="Susan Park", username="susan")
@@ -68,17 +68,16 @@ def people_db(db_path: Path) -> Path:
             ]
         )
         session.commit()
-    database.close()
-    return db_path
+    return database.url
 
 
 def _run(arguments: list[str]):
     return CliRunner().invoke(app, arguments)
 
 
-def test_path_json_is_the_known_answer(people_db: Path) -> None:
+def test_path_json_is_the_known_answer(people_db: str) -> None:
     result = _run(
-        ["path", "--db", str(people_db), "--account", "acme corp", "--to", "  ann LEE ",
+        ["path", "--db", people_db, "--account", "acme corp", "--to", "  ann LEE ",
          "--format", "json"]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -92,10 +91,10 @@ def test_path_json_is_the_known_answer(people_db: Path) -> None:
     }
 
 
-def test_path_from_one_member_by_name_or_login(people_db: Path) -> None:
+def test_path_from_one_member_by_name_or_login(people_db: str) -> None:
     for who in ("Tom Ray", "TOM"):
         result = _run(
-            ["path", "--db", str(people_db), "--account", "Acme Corp", "--to", "Ann Lee",
+            ["path", "--db", people_db, "--account", "Acme Corp", "--to", "Ann Lee",
              "--from", who, "--format", "json"]
         )  # fmt: skip
         assert result.exit_code == 0, result.output
@@ -104,8 +103,8 @@ def test_path_from_one_member_by_name_or_login(people_db: Path) -> None:
         assert record["strength"] == 0.24
 
 
-def test_path_as_text(people_db: Path) -> None:
-    result = _run(["path", "--db", str(people_db), "--account", "Acme Corp", "--to", "Ann Lee"])
+def test_path_as_text(people_db: str) -> None:
+    result = _run(["path", "--db", people_db, "--account", "Acme Corp", "--to", "Ann Lee"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "Susan Park -> Bo Chen -> Ann Lee  (strength 0.48)"
@@ -134,16 +133,16 @@ def test_path_as_text(people_db: Path) -> None:
     ],
 )
 def test_path_failures_exit_1_naming_the_value(
-    people_db: Path, arguments: list[str], message: str
+    people_db: str, arguments: list[str], message: str
 ) -> None:
-    result = _run(["path", "--db", str(people_db), *arguments])
+    result = _run(["path", "--db", people_db, *arguments])
     assert result.exit_code == 1
     assert message in result.stderr
     assert result.stdout == ""
 
 
-def test_gaps_json(people_db: Path) -> None:
-    result = _run(["gaps", "--db", str(people_db), "ACME CORP", "--format", "json"])
+def test_gaps_json(people_db: str) -> None:
+    result = _run(["gaps", "--db", people_db, "ACME CORP", "--format", "json"])
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
     assert record["account"] == "Acme Corp"
@@ -176,8 +175,8 @@ def test_gaps_json(people_db: Path) -> None:
     ]
 
 
-def test_gaps_table_names_every_section(people_db: Path) -> None:
-    result = _run(["gaps", "--db", str(people_db), "Acme Corp"])
+def test_gaps_table_names_every_section(people_db: str) -> None:
+    result = _run(["gaps", "--db", people_db, "Acme Corp"])
     assert result.exit_code == 0, result.output
     for title in (
         "Coverage gaps",
@@ -190,7 +189,7 @@ def test_gaps_table_names_every_section(people_db: Path) -> None:
     assert "Vacant seat" in result.stdout and "Bo Chen" in result.stdout
 
 
-def test_gaps_of_an_unknown_account(people_db: Path) -> None:
-    result = _run(["gaps", "--db", str(people_db), "Nowhere"])
+def test_gaps_of_an_unknown_account(people_db: str) -> None:
+    result = _run(["gaps", "--db", people_db, "Nowhere"])
     assert result.exit_code == 1
     assert "no account named 'Nowhere'" in result.stderr

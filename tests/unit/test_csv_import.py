@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from acctmap_tui.data.db import Database
+from acctmap_tui.data.account_store import create_account
+from acctmap_tui.data.db import Database, open_database
 from acctmap_tui.data.import_store import load_existing, run_import
 from acctmap_tui.data.models import (
     Account,
@@ -33,6 +34,8 @@ from acctmap_tui.interchange.csv_import import (
     plan_import,
 )
 from acctmap_tui.interchange.csv_read import read_text
+
+pytestmark = pytest.mark.both_engines
 
 ACCOUNTS = ImportKind.ACCOUNTS
 CONTACTS = ImportKind.CONTACTS
@@ -480,6 +483,55 @@ def test_contact_updates_may_point_at_new_managers(database: Database) -> None:
         ann = session.execute(sa.select(Contact).where(Contact.name == "Ann")).scalar_one()
         boss = session.execute(sa.select(Contact).where(Contact.name == "New Boss")).scalar_one()
     assert (ann.reports_to_id, ann.title, ann.version) == (boss.id, "Analyst", 2)
+
+
+def _try_to_create(other: Database, name: str) -> str | None:
+    """Create an account from another client, waiting at most briefly for a lock.
+
+    Returns None when it was written, else the error that stopped it.
+    """
+    with other.session() as session:
+        if other.engine.dialect.name == "postgresql":
+            session.execute(sa.text("SET LOCAL lock_timeout = '200ms'"))
+        try:
+            create_account({"name": name}, session=session, user="raj")
+            session.commit()
+        except sa.exc.OperationalError as error:
+            session.rollback()
+            return str(error.orig)
+    return None
+
+
+def test_other_writers_wait_while_an_import_writes(database: Database) -> None:
+    """What the import checked stays true until it commits, and ids never collide.
+
+    Another client's write, tried while the import checks its rows (the ids it will
+    use are not yet written), cannot get in; once the import has committed it can,
+    and gets a new id after the imported ones.
+    """
+    other = open_database(database.url, busy_timeout_ms=100)
+    refused: list[str | None] = []
+
+    def progress(what: str, done: int, total: int) -> None:
+        if what == "Checking" and not refused:
+            refused.append(_try_to_create(other, "Delta"))
+
+    try:
+        source = read_text("Account Name\nAcme\nBeta\n")
+        mapping = map_headers(source.headers, ACCOUNTS)
+        plan_, result = run_import(
+            database, source, mapping, ImportOptions(), user="importer", progress=progress
+        )
+        assert plan_.ok and result is not None and result.created == 2
+        assert refused and refused[0] is not None
+        assert "lock" in refused[0]  # "database is locked" / "canceling ... lock timeout"
+        assert _try_to_create(other, "Gamma") is None
+    finally:
+        other.close()
+    with database.session() as session:
+        rows = session.execute(sa.select(Account.id, Account.name).order_by(Account.id)).all()
+    assert [name for _, name in rows] == ["Acme", "Beta", "Gamma"]
+    assert len({account_id for account_id, _ in rows}) == 3
 
 
 def test_a_plan_with_errors_writes_nothing(database: Database) -> None:

@@ -25,6 +25,7 @@ from acctmap_tui.data.db import (
 from acctmap_tui.data.models import (
     Account,
     AccountProblem,
+    AppSetting,
     ChangeLogEntry,
     Contact,
     Relationship,
@@ -40,6 +41,9 @@ from acctmap_tui.domain.vocabulary import (
     Stage,
     TargetType,
 )
+from tests.pg import PgServer
+
+pytestmark = pytest.mark.both_engines
 
 
 def _account(name: str, **fields: object) -> Account:
@@ -85,7 +89,10 @@ def test_account_round_trip_keeps_money_exact_and_times_in_utc(database: Databas
         ).one()
     assert raw[0] == 10_000_010  # whole cents, never a float
     assert raw[1] == "won"
-    assert raw[2].startswith("2026-03-01 07:30:00")
+    if database.engine.dialect.name == "sqlite":
+        assert raw[2].startswith("2026-03-01 07:30:00")
+    else:  # a timestamp column holding UTC, the same instant as on SQLite
+        assert raw[2] == datetime(2026, 3, 1, 7, 30)
 
 
 def test_money_with_fractions_of_a_cent_or_floats_is_refused(database: Database) -> None:
@@ -128,7 +135,7 @@ def test_out_of_range_values_are_refused_by_the_database(
 ) -> None:
     with database.session() as session:
         session.add(_account("Out of range", **fields))
-        with pytest.raises(sa.exc.IntegrityError, match="CHECK constraint"):
+        with pytest.raises(sa.exc.IntegrityError, match="(?i)check constraint"):
             session.commit()
 
 
@@ -137,7 +144,7 @@ def test_duplicate_names_are_refused_ignoring_case_and_spaces(database: Database
         session.add(_account("Acme Corp"))
         session.commit()
         session.add(_account("  ACME   corp "))
-        with pytest.raises(sa.exc.IntegrityError, match="UNIQUE"):
+        with pytest.raises(sa.exc.IntegrityError, match="(?i)unique"):
             session.commit()
 
 
@@ -218,7 +225,9 @@ def test_history_outlives_the_account(database: Database) -> None:
         assert len(session.exec(select(ChangeLogEntry)).all()) == 1
 
 
-def test_sqlite_pragmas(database: Database) -> None:
+def test_sqlite_pragmas(database: Database, db_path: Path) -> None:
+    """SQLite only (it takes ``db_path``): the file's journal, keys and lock wait."""
+    assert database.file_path == db_path
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -272,6 +281,107 @@ def test_opening_an_older_schema_upgrades_it_keeping_data_and_a_backup(tmp_path:
         assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         assert copy.execute("SELECT name FROM account").fetchall() == [("Old Co",)]
     copy.close()
+
+
+def _pg_triggers(database: Database) -> set[tuple[str, str]]:
+    """(table, trigger) pairs of the user-defined triggers in a PostgreSQL database."""
+    with database.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT c.relname, t.tgname FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+        ).all()
+    return {(table, trigger) for table, trigger in rows}
+
+
+def test_migrations_create_and_upgrade_a_postgresql_database(pg_url: str) -> None:
+    """An empty server database is migrated step by step, keeping the rows of each step."""
+    old = open_database(pg_url, migrate=False)
+    try:
+        upgrade(old, "0001")
+        assert old.schema_state().current == "0001"
+        with old.engine.begin() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO account (name, name_key, target_type, stage, currency, "
+                "revenue_potential, created_at, updated_at, version) VALUES "
+                "('Old Co', 'old co', 'new_prospect', 'proposal', 'USD', 12345, "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"
+            )
+        assert _pg_triggers(old) == set()
+    finally:
+        old.close()
+
+    database = open_database(pg_url)
+    try:
+        assert database.schema_state().is_current
+        assert database.file_path is None  # nothing to back up beside a file
+        with database.session() as session:
+            account = session.exec(select(Account)).one()
+            assert (account.name, account.stage, account.revenue_potential) == (
+                "Old Co",
+                Stage.PROPOSAL,
+                Decimal("123.45"),
+            )
+        indexes = {index["name"] for index in sa.inspect(database.engine).get_indexes("account")}
+        assert "ix_account_stage" in indexes
+        # Migration 0003: commits that write the change log or a setting notify listeners.
+        assert {("change_log", "change_log_notify"), ("app_setting", "app_setting_notify")} <= (
+            _pg_triggers(database)
+        )
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, SQLModel.metadata) == []
+    finally:
+        database.close()
+
+
+def test_a_setting_written_on_postgresql_notifies_listeners(pg_server: PgServer) -> None:
+    """The trigger of migration 0003 fires on commit: a listening client hears it.
+
+    (SQLite apps read ``PRAGMA data_version`` instead; there is nothing to listen to.)
+    """
+    import psycopg
+
+    with pg_server.scratch_database(migrated=True) as url:
+        database = open_database(url)
+        driver_url = database.engine.url.set(drivername="postgresql")
+        try:
+            with psycopg.connect(driver_url.render_as_string(hide_password=False)) as listener:
+                listener.autocommit = True
+                listener.execute("LISTEN acctmap_changes")
+                with database.session() as session:
+                    session.add(AppSetting(key="scoring", value="{}"))
+                    session.commit()
+                heard = [note.payload for note in listener.notifies(timeout=5, stop_after=1)]
+        finally:
+            database.close()
+    assert heard == ["app_setting"]
+
+
+def test_a_newer_schema_on_postgresql_is_refused_and_left_untouched(pg_url: str) -> None:
+    open_database(pg_url).close()
+    raw = sa.create_engine(pg_url, poolclass=sa.NullPool)
+    try:
+        with raw.begin() as connection:
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
+        with pytest.raises(DatabaseError, match="newer acctmap.*9999_future.*unchanged"):
+            open_database(pg_url)
+        with raw.connect() as connection:
+            stamped = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            assert stamped.scalar_one() == "9999_future"
+    finally:
+        raw.dispose()
+
+
+def test_another_programs_postgresql_database_is_refused(pg_url: str) -> None:
+    raw = sa.create_engine(pg_url, poolclass=sa.NullPool)
+    try:
+        with raw.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE songs (title TEXT)")
+        with pytest.raises(DatabaseError, match="not acctmap's"):
+            open_database(pg_url)
+        assert sa.inspect(raw).get_table_names() == ["songs"]
+    finally:
+        raw.dispose()
 
 
 def test_a_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:

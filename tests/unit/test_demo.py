@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, func, select
 
-from acctmap_tui.data.db import Database, open_database
+from acctmap_tui.data.db import Database
 from acctmap_tui.data.models import (
     Account,
     AccountImpact,
@@ -50,6 +49,9 @@ from acctmap_tui.domain.vocabulary import (
     TargetType,
     TeamRole,
 )
+from tests.scratch import new_databases
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 3, 15)
 END_OF_TODAY = datetime(2026, 3, 16, tzinfo=UTC)
@@ -344,20 +346,18 @@ def test_nothing_is_dated_after_the_given_day(demo: Database) -> None:
                     assert latest is None or latest < END_OF_TODAY, (table.name, column.name)
 
 
-def test_same_seed_and_day_give_identical_tables(database: Database, tmp_path: Path) -> None:
+def test_same_seed_and_day_give_identical_tables(
+    database: Database, request: pytest.FixtureRequest, engine: str
+) -> None:
     generate_demo(database, seed=11, today=TODAY)
-    twin = open_database(tmp_path / "twin.db")
-    other = open_database(tmp_path / "other.db")
-    try:
+    with new_databases(request, engine) as new_database:
+        twin, other = new_database("twin"), new_database("other")
         generate_demo(twin, seed=11, today=TODAY)
         generate_demo(other, seed=12, today=TODAY)
         reference = _dump(database)
         assert _dump(twin) == reference
         assert _dump(other)["account"] != reference["account"]
         assert _dump(other)["contact"] != reference["contact"]
-    finally:
-        twin.close()
-        other.close()
 
 
 def test_every_stage_and_target_type_appear_from_seventeen_accounts(

@@ -23,6 +23,8 @@ from acctmap_tui.graph.build import build_graph
 from acctmap_tui.graph.freshness import Freshness
 from acctmap_tui.graph.paths import warm_intro_path
 
+pytestmark = pytest.mark.both_engines
+
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from acctmap_tui.cli import app
-from acctmap_tui.data.db import Database, open_database
+from acctmap_tui.data.db import Database
 from acctmap_tui.data.dump_queries import dump_tables
 from acctmap_tui.data.models import (
     Account,
@@ -40,6 +41,9 @@ from acctmap_tui.domain.vocabulary import (
 )
 from acctmap_tui.interchange.json_dump import FORMAT_VERSION, write_json_dump
 from acctmap_tui.interchange.json_load import JsonImportError, load_json_dump
+from tests.scratch import NewDatabase, new_databases
+
+pytestmark = pytest.mark.both_engines
 
 HUGE = Decimal("92233720368547758.07")
 """The largest amount a 64-bit count of cents holds."""
@@ -52,11 +56,13 @@ def _dump(database: Database) -> str:
     return buffer.getvalue()
 
 
-def _round_trip(database: Database, tmp_path: Path) -> tuple[str, str, Database]:
+def _round_trip(
+    database: Database, tmp_path: Path, new_database: NewDatabase
+) -> tuple[str, str, Database]:
     first = _dump(database)
     source = tmp_path / "export.json"
     source.write_text(first, encoding="utf-8")
-    copy = open_database(tmp_path / "copy.db")
+    copy = new_database("copy")
     load_json_dump(copy, source)
     return first, _dump(copy), copy
 
@@ -70,13 +76,22 @@ def _row_total(database: Database) -> int:
 
 
 @pytest.fixture
+def new_database(request: pytest.FixtureRequest, engine: str) -> Iterator[NewDatabase]:
+    """Copies and import targets on the engine under test (see tests/scratch.py)."""
+    with new_databases(request, engine) as factory:
+        yield factory
+
+
+@pytest.fixture
 def demo(database: Database) -> Database:
     generate_demo(database, accounts=25, seed=7, today=date(2026, 1, 15))
     return database
 
 
-def test_demo_round_trip_is_byte_identical(demo: Database, tmp_path: Path) -> None:
-    first, second, copy = _round_trip(demo, tmp_path)
+def test_demo_round_trip_is_byte_identical(
+    demo: Database, tmp_path: Path, new_database: NewDatabase
+) -> None:
+    first, second, copy = _round_trip(demo, tmp_path, new_database)
     try:
         assert first == second
         assert _row_total(copy) == _row_total(demo)
@@ -183,9 +198,11 @@ def _edge_database(database: Database) -> None:
         session.commit()
 
 
-def test_edge_values_round_trip(database: Database, tmp_path: Path) -> None:
+def test_edge_values_round_trip(
+    database: Database, tmp_path: Path, new_database: NewDatabase
+) -> None:
     _edge_database(database)
-    first, second, copy = _round_trip(database, tmp_path)
+    first, second, copy = _round_trip(database, tmp_path, new_database)
     try:
         assert first == second
         assert '"92233720368547758.07"' in first and '"-92233720368547758.07"' in first
@@ -227,11 +244,13 @@ def test_import_into_a_non_empty_database_is_refused(demo: Database, tmp_path: P
     assert _row_total(demo) == before
 
 
-def test_a_truncated_file_is_refused_and_nothing_written(demo: Database, tmp_path: Path) -> None:
+def test_a_truncated_file_is_refused_and_nothing_written(
+    demo: Database, tmp_path: Path, new_database: NewDatabase
+) -> None:
     text = _dump(demo)
     source = tmp_path / "cut.json"
     source.write_text(text[: len(text) // 2], encoding="utf-8")
-    target = open_database(tmp_path / "target.db")
+    target = new_database("target")
     try:
         with pytest.raises(JsonImportError, match="not complete JSON"):
             load_json_dump(target, source)
@@ -244,22 +263,24 @@ def _document(demo: Database) -> dict:
     return json.loads(_dump(demo))
 
 
-def _load_edited(document: dict, tmp_path: Path) -> tuple[Database, pytest.ExceptionInfo]:
+def _load_edited(
+    document: dict, tmp_path: Path, new_database: NewDatabase
+) -> tuple[Database, pytest.ExceptionInfo]:
     source = tmp_path / "edited.json"
     source.write_text(json.dumps(document), encoding="utf-8")
-    target = open_database(tmp_path / "edited.db")
+    target = new_database("edited")
     with pytest.raises(JsonImportError) as caught:
         load_json_dump(target, source)
     return target, caught
 
 
 def test_a_bad_value_late_in_the_file_leaves_nothing_written(
-    demo: Database, tmp_path: Path
+    demo: Database, tmp_path: Path, new_database: NewDatabase
 ) -> None:
     document = _document(demo)
     seats = document["tables"]["seat"]
     seats["rows"][-1][seats["columns"].index("buying_role")] = "chief_vibes_officer"
-    target, caught = _load_edited(document, tmp_path)
+    target, caught = _load_edited(document, tmp_path, new_database)
     try:
         assert "seat row" in str(caught.value) and "buying_role" in str(caught.value)
         assert "nothing was imported" in str(caught.value)
@@ -268,13 +289,16 @@ def test_a_bad_value_late_in_the_file_leaves_nothing_written(
         target.close()
 
 
-def test_a_broken_reference_leaves_nothing_written(demo: Database, tmp_path: Path) -> None:
+def test_a_broken_reference_leaves_nothing_written(
+    demo: Database, tmp_path: Path, new_database: NewDatabase
+) -> None:
     document = _document(demo)
     contacts = document["tables"]["contact"]
     contacts["rows"][0][contacts["columns"].index("account_id")] = 99_999
-    target, caught = _load_edited(document, tmp_path)
+    target, caught = _load_edited(document, tmp_path, new_database)
     try:
         assert "references do not hold" in str(caught.value)
+        assert "a contact row pointing at a missing account" in str(caught.value)
         assert _row_total(target) == 0
     finally:
         target.close()
@@ -290,10 +314,10 @@ def test_a_broken_reference_leaves_nothing_written(demo: Database, tmp_path: Pat
     ],
 )
 def test_unknown_versions_are_refused(
-    demo: Database, tmp_path: Path, change: dict, message: str
+    demo: Database, tmp_path: Path, new_database: NewDatabase, change: dict, message: str
 ) -> None:
     document = _document(demo) | change
-    target, caught = _load_edited(document, tmp_path)
+    target, caught = _load_edited(document, tmp_path, new_database)
     try:
         assert message in str(caught.value)
         assert _row_total(target) == 0
@@ -301,32 +325,34 @@ def test_unknown_versions_are_refused(
         target.close()
 
 
-def test_unknown_table_is_refused(demo: Database, tmp_path: Path) -> None:
+def test_unknown_table_is_refused(
+    demo: Database, tmp_path: Path, new_database: NewDatabase
+) -> None:
     document = _document(demo)
     document["tables"]["mystery"] = {"columns": ["id"], "rows": [[1]]}
-    target, caught = _load_edited(document, tmp_path)
+    target, caught = _load_edited(document, tmp_path, new_database)
     target.close()
     assert "'mystery'" in str(caught.value)
 
 
-def test_cli_export_and_import(demo: Database, tmp_path: Path) -> None:
+def test_cli_export_and_import(demo: Database, tmp_path: Path, new_database: NewDatabase) -> None:
     runner = CliRunner()
     export = tmp_path / "all.json"
     demo.close()
     result = runner.invoke(app, ["export", "json", "--db", demo.url, "-o", str(export)])
     assert result.exit_code == 0, result.output
     assert export.stat().st_mode & 0o777 == 0o600
-    target = tmp_path / "imported.db"
-    result = runner.invoke(app, ["import", "json", str(export), "--db", str(target)])
+    imported = new_database("imported")
+    imported.close()
+    target = imported.url
+    result = runner.invoke(app, ["import", "json", str(export), "--db", target])
     assert result.exit_code == 0, result.output
     assert "25 accounts" in result.stdout
-    result = runner.invoke(app, ["export", "json", "--db", str(target)])
+    result = runner.invoke(app, ["export", "json", "--db", target])
     assert result.exit_code == 0
     assert result.stdout == export.read_text(encoding="utf-8")
-    again = runner.invoke(app, ["import", "json", str(export), "--db", str(target)])
+    again = runner.invoke(app, ["import", "json", str(export), "--db", target])
     assert again.exit_code == 1
     assert "is not empty" in again.stderr
-    missing = runner.invoke(
-        app, ["import", "json", str(tmp_path / "nope.json"), "--db", str(target)]
-    )
+    missing = runner.invoke(app, ["import", "json", str(tmp_path / "nope.json"), "--db", target])
     assert missing.exit_code == 1 and "no file" in missing.stderr

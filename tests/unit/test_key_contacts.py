@@ -34,6 +34,8 @@ from acctmap_tui.graph.key_contacts import key_contact_ids_by_account
 from acctmap_tui.graph.pagerank import pagerank_scores
 from acctmap_tui.graph.ranking import key_contact_ids
 
+pytestmark = pytest.mark.both_engines
+
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 

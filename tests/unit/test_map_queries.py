@@ -6,6 +6,8 @@ import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
+
 from acctmap_tui.data.db import Database
 from acctmap_tui.data.map_queries import (
     SCORING_SETTING,
@@ -14,6 +16,8 @@ from acctmap_tui.data.map_queries import (
 )
 from acctmap_tui.data.models import Account, AppSetting, Contact, NextAction, TeamMember, name_key
 from acctmap_tui.domain.scoring import ScoringConfig
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 27)
 

@@ -35,6 +35,8 @@ from acctmap_tui.data.people_store import (
 )
 from acctmap_tui.domain.vocabulary import ChangeAction, RelationshipKind
 
+pytestmark = pytest.mark.both_engines
+
 USER = "tester"
 
 

@@ -53,6 +53,8 @@ from acctmap_tui.domain.vocabulary import (
 )
 from acctmap_tui.interchange.health import health_as_json
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = date(2026, 11, 27)
 RECENTLY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

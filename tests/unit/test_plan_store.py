@@ -44,6 +44,8 @@ from acctmap_tui.domain.vocabulary import (
     TeamRole,
 )
 
+pytestmark = pytest.mark.both_engines
+
 
 def _account(database: Database, name: str = "Acme") -> int:
     with database.session() as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlmodel import select
 
 from acctmap_tui.data.db import Database
@@ -27,6 +28,8 @@ from acctmap_tui.data.stakeholder_queries import (
     load_stakeholder_facts,
 )
 from acctmap_tui.domain.vocabulary import BuyingRole, RelationshipKind, Sentiment
+
+pytestmark = pytest.mark.both_engines
 
 TOUCHED = datetime(2026, 5, 1, 9, 30, tzinfo=UTC)
 

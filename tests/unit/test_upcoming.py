@@ -31,6 +31,8 @@ from acctmap_tui.domain.upcoming import (
 from acctmap_tui.domain.vocabulary import ItemStatus, MilestoneKind, TargetType
 from acctmap_tui.upcoming_cli import upcoming_command
 
+pytestmark = pytest.mark.both_engines
+
 TODAY = date(2026, 3, 10)
 
 
