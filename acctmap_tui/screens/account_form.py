@@ -53,8 +53,8 @@ from acctmap_tui.domain.account_form import (
     new_account_text,
     validate_account_form,
 )
-from acctmap_tui.domain.merge import MergeResult, Side, three_way_merge
-from acctmap_tui.screens.conflict import ConflictRow, ConflictScreen, who_changed
+from acctmap_tui.domain.merge import MergeResult, three_way_merge
+from acctmap_tui.screens.conflict import FormConflicted, ask_field_by_field, who_changed
 from acctmap_tui.screens.form_widgets import (
     InputKind,
     cancel_form,
@@ -127,18 +127,7 @@ class AccountFormScreen(ModalScreen[int | None]):
         field_key: str | None = None
         field_text: str = ""
 
-    @dataclass
-    class Conflicted(Message):
-        """Someone saved some of the same fields meanwhile: the user decides, per field."""
-
-        merge: MergeResult
-        version: int
-        """The version the conflicts were found against: the save after the dialog names it."""
-        stored: dict[str, Any]
-        """What was stored at ``version``: the base of the next merge."""
-        changed_by: dict[str, str]
-        """Per conflicting column, who stored theirs and when ("ana, 2 min ago")."""
-        who: str
+    Conflicted = FormConflicted
 
     def __init__(self, database: Database, settings: Settings, account_id: int | None) -> None:
         super().__init__(id="account-form-screen")
@@ -477,49 +466,23 @@ class AccountFormScreen(ModalScreen[int | None]):
             self._focus_field(message.field_key)
 
     @on(Conflicted)
-    def _conflicted(self, message: Conflicted) -> None:
-        """Show yours and theirs side by side; save what the user keeps, at their version.
-
-        Escape in the dialog comes back here with nothing saved and the form as
-        typed; the next ctrl+s finds the conflict again (against whatever is
-        stored by then) and asks again.
-        """
+    def _conflicted(self, message: FormConflicted) -> None:
+        """Ask field by field; save what the user keeps, at the version they were shown."""
         self._saving = False
-        merge = message.merge
-        rows = [
-            ConflictRow(
-                conflict.column,
-                conflict.label,
-                self._shown(conflict.column, {conflict.column: conflict.mine}),
-                self._shown(conflict.column, {conflict.column: conflict.theirs}),
-                message.changed_by.get(conflict.column, ""),
-            )
-            for conflict in merge.conflicts
-        ]
-        count = len(rows)
-        fields = "this field" if count == 1 else f"these {count} fields"
-        self._set_message(f"Not saved yet: {message.who} changed {fields} while you were editing.")
 
-        def chosen(choices: dict[str, Side] | None) -> None:
-            if choices is None:
-                self._set_message(
-                    f"Not saved: {message.who} changed the same fields. Your values are "
-                    "still here: ctrl+s to choose again, escape to discard them."
-                )
-                return
+        def save(values: dict[str, Any]) -> None:
             self._saving = True
             self._set_message("Saving…")
-            self._save(merge.resolved(choices), message.version, message.stored, True)
+            self._save(values, message.version, message.stored, True)
 
-        self.app.push_screen(
-            ConflictScreen(
-                rows,
-                title="Changed while you were editing",
-                intro=f"{message.who} saved {fields} of this account after you opened it. "
-                "Choose the value to keep; theirs stay in the history either way.",
-                ascii_only=self._settings.ascii_only,
-            ),
-            chosen,
+        ask_field_by_field(
+            self,
+            message,
+            noun="account",
+            describe=lambda column, value: self._shown(column, {column: value}),
+            say=lambda text, _error: self._set_message(text),
+            save=save,
+            ascii_only=self._settings.ascii_only,
         )
 
     def _shown(self, column: str, values: dict[str, Any]) -> str:

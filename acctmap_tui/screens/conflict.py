@@ -10,20 +10,22 @@ Nothing is written here: the form saves what the dialog dismisses with.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static
 
 from acctmap_tui.data.change_authors import FieldChange, RecordChange
-from acctmap_tui.domain.merge import Side, how_long_ago
+from acctmap_tui.domain.merge import MergeResult, Side, how_long_ago
 
 CELL_WIDTH = 18
 """Characters of a value shown in the table; the full values show under it."""
@@ -238,3 +240,69 @@ def changed_recently_by_other(change: RecordChange | None, *, user: str) -> bool
         return False
     at = change.at if change.at.tzinfo else change.at.replace(tzinfo=UTC)
     return datetime.now(UTC) - at < RECENTLY
+
+
+@dataclass
+class FormConflicted(Message):
+    """A form's save met someone's change to the same fields: the user decides, per field."""
+
+    merge: MergeResult
+    version: int
+    """The version the conflicts were found against: the save after the dialog names it."""
+    stored: dict[str, Any]
+    """What was stored at ``version``: the base of the next merge."""
+    changed_by: dict[str, str]
+    """Per conflicting column, who stored theirs and when ("ana, 2 min ago")."""
+    who: str
+
+
+def ask_field_by_field(
+    screen: Screen[Any],
+    message: FormConflicted,
+    *,
+    noun: str,
+    describe: Callable[[str, Any], str],
+    say: Callable[[str, bool], None],
+    save: Callable[[dict[str, Any]], None],
+    ascii_only: bool,
+) -> None:
+    """Show yours and theirs side by side; ``save`` what the user keeps.
+
+    ``describe(column, value)`` formats a value as the form shows it; ``say(text,
+    error)`` writes the form's message line. Escape in the dialog leaves the form as
+    typed with nothing saved; the next save finds the conflict again and asks again.
+    """
+    merge = message.merge
+    rows = [
+        ConflictRow(
+            conflict.column,
+            conflict.label,
+            describe(conflict.column, conflict.mine),
+            describe(conflict.column, conflict.theirs),
+            message.changed_by.get(conflict.column, ""),
+        )
+        for conflict in merge.conflicts
+    ]
+    fields = "this field" if len(rows) == 1 else f"these {len(rows)} fields"
+    say(f"Not saved yet: {message.who} changed {fields} while you were editing.", False)
+
+    def chosen(choices: dict[str, Side] | None) -> None:
+        if choices is None:
+            say(
+                f"Not saved: {message.who} changed the same fields. Your values are "
+                "still here: ctrl+s to choose again, escape to discard them.",
+                True,
+            )
+            return
+        save(merge.resolved(choices))
+
+    screen.app.push_screen(
+        ConflictScreen(
+            rows,
+            title="Changed while you were editing",
+            intro=f"{message.who} saved {fields} of this {noun} after you opened it. "
+            "Choose the value to keep; theirs stay in the history either way.",
+            ascii_only=ascii_only,
+        ),
+        chosen,
+    )

@@ -55,9 +55,9 @@ from acctmap_tui.domain.contact_form import (
     format_people_field,
     validate_contact_form,
 )
-from acctmap_tui.domain.merge import MergeResult, Side, three_way_merge
+from acctmap_tui.domain.merge import MergeResult, three_way_merge
 from acctmap_tui.errors import AcctmapError
-from acctmap_tui.screens.conflict import ConflictRow, ConflictScreen, who_changed
+from acctmap_tui.screens.conflict import FormConflicted, ask_field_by_field, who_changed
 from acctmap_tui.screens.form_widgets import (
     InputKind,
     cancel_form,
@@ -157,18 +157,7 @@ class PeopleFormScreen(ModalScreen[int | None]):
         record_id: int
         note: str = ""
 
-    @dataclass
-    class Conflicted(Message):
-        """Someone saved some of the same fields meanwhile: the user decides, per field."""
-
-        merge: MergeResult
-        version: int
-        """The version the conflicts were found against: the save after the dialog names it."""
-        stored: dict[str, Any]
-        """What was stored at ``version``: the base of the next merge."""
-        changed_by: dict[str, str]
-        """Per conflicting column, who stored theirs and when ("ana, 2 min ago")."""
-        who: str
+    Conflicted = FormConflicted
 
     def __init__(
         self,
@@ -541,48 +530,23 @@ class PeopleFormScreen(ModalScreen[int | None]):
         self.dismiss(message.record_id)
 
     @on(Conflicted)
-    def _conflicted(self, message: Conflicted) -> None:
-        """Show yours and theirs side by side; save what the user keeps, at their version.
-
-        Escape in the dialog comes back here with nothing saved and the form as
-        typed; the next ctrl+s finds the conflict again and asks again.
-        """
+    def _conflicted(self, message: FormConflicted) -> None:
+        """Ask field by field; save what the user keeps, at the version they were shown."""
         self._saving = False
-        merge = message.merge
-        rows = [
-            ConflictRow(
-                conflict.column,
-                conflict.label,
-                self.describe(conflict.column, conflict.mine),
-                self.describe(conflict.column, conflict.theirs),
-                message.changed_by.get(conflict.column, ""),
-            )
-            for conflict in merge.conflicts
-        ]
-        fields = "this field" if len(rows) == 1 else f"these {len(rows)} fields"
-        self._say(f"Not saved yet: {message.who} changed {fields} while you were editing.")
 
-        def chosen(choices: dict[str, Side] | None) -> None:
-            if choices is None:
-                self._say(
-                    f"Not saved: {message.who} changed the same fields. Your values are "
-                    "still here: ctrl+s to choose again, escape to discard them.",
-                    error=True,
-                )
-                return
+        def save(values: dict[str, Any]) -> None:
             self._saving = True
             self._say("Saving…")
-            self._save(merge.resolved(choices), message.version, message.stored, True)
+            self._save(values, message.version, message.stored, True)
 
-        self.app.push_screen(
-            ConflictScreen(
-                rows,
-                title="Changed while you were editing",
-                intro=f"{message.who} saved {fields} of this {self.NOUN} after you opened it. "
-                "Choose the value to keep; theirs stay in the history either way.",
-                ascii_only=self._settings.ascii_only,
-            ),
-            chosen,
+        ask_field_by_field(
+            self,
+            message,
+            noun=self.NOUN,
+            describe=self.describe,
+            say=lambda text, error: self._say(text, error=error),
+            save=save,
+            ascii_only=self._settings.ascii_only,
         )
 
     def action_cancel(self) -> None:

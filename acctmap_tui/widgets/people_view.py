@@ -221,8 +221,14 @@ class PeopleView(Vertical):
             self.query_one(StakeholderMap).show_account(self.account_id, changed=True)
 
     def refresh_from_database(self) -> None:
-        """Someone else changed this account's people: re-read, keeping the highlighted one."""
-        self.reload(select_id=self._highlighted_record())
+        """Someone else changed this account's people: re-read; the highlight stays put.
+
+        The table keeps its highlighted record through new rows by itself, and a
+        selection a save of ours asked for (a pending ``select_id``) still wins.
+        """
+        if self.account_id is not None:
+            self._load(self.account_id)
+            self.query_one(StakeholderMap).show_account(self.account_id, changed=True)
 
     @work(thread=True, exclusive=True, group="people-view")
     def _load(self, account_id: int) -> None:
