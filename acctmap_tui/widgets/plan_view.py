@@ -87,6 +87,14 @@ from acctmap_tui.widgets.qualification_view import QualificationView
 
 PANES: tuple[Pane, ...] = tuple(Pane)
 
+REFRESH_NOTE = (
+    "Someone else changed this account; your unsaved edits are kept. "
+    "ctrl+s merges them (a field you both changed asks first)."
+)
+
+QUALIFICATION_PREFIX = "qualification."
+"""Marks a Qualification text among the plan fields a conflict dialog shows."""
+
 QUALIFICATION_PANE_ID = "plan-qualification"
 QUALIFICATION_TITLE = "Qualification"
 SUB_TAB_IDS: tuple[str, ...] = (*(pane.pane_id for pane in PANES), QUALIFICATION_PANE_ID)
@@ -156,6 +164,8 @@ class PlanView(Vertical):
         self._given_settings = settings
         self._panel_list: list[PlanListPanel] = []
         self._data: PlanData | None = None
+        self._message = ""
+        """What the message line says now."""
         self._shown_account_id: int | None = None
         """The account whose plan is on screen (may lag ``account_id`` while asking)."""
         self._initial: dict[str, str] = {}
@@ -489,10 +499,8 @@ class PlanView(Vertical):
         if not self._loaded or self._data is None or self._saving or self._asking:
             return
         if self.is_dirty:
-            self._say(
-                "Someone else changed this account; your unsaved edits are kept. "
-                "ctrl+s merges them (a field you both changed asks first)."
-            )
+            if not self._message or self._message == REFRESH_NOTE:  # never over "Not saved"
+                self._say(REFRESH_NOTE)
             return
         self._refresh_stored(self._data.account_id)
 
@@ -698,6 +706,7 @@ class PlanView(Vertical):
         self._qualification.show_letters(assess_qualification(facts))
 
     def _say(self, text: str) -> None:
+        self._message = text
         line = self.query_one("#plan-message", Static)
         line.update(text)
         line.display = bool(text)
@@ -864,6 +873,16 @@ class PlanView(Vertical):
                     who = conflict.changed_by or ""
                     rows.append(ConflictRow(plan_field.key, plan_field.label, mine, stored, who))
                     theirs[plan_field.key] = stored
+            if record is PlanRecord.ACCOUNT and self._qualification is not None:
+                texts = self._qualification.texts()
+                for form in QUALIFICATION_FIELDS:
+                    stored = format_value(form, conflict.current.get(form.key))
+                    mine, base = texts[form.key], self._qualification.initial(form.key)
+                    if mine != base and stored != base and mine.strip() != stored.strip():
+                        key = QUALIFICATION_PREFIX + form.key
+                        who = conflict.changed_by or ""
+                        rows.append(ConflictRow(key, form.label, mine, stored, who))
+                        theirs[key] = stored
         return rows, theirs
 
     def _ask_field_by_field(
@@ -889,7 +908,12 @@ class PlanView(Vertical):
                     self._forget_deleted_item(conflict)
             texts = self._read_raw()
             for key, side in choices.items():
-                if side is Side.THEIRS:  # theirs is stored: shown, and no longer an edit
+                if side is not Side.THEIRS:
+                    continue
+                # Theirs is stored: it is shown, and no longer an edit.
+                if key.startswith(QUALIFICATION_PREFIX) and self._qualification is not None:
+                    self._qualification.accept(key.removeprefix(QUALIFICATION_PREFIX), theirs[key])
+                else:
                     texts[key] = self._initial[key] = theirs[key]
             self._write_raw(texts)
             self.run_worker(self.save(), group="plan-view-save", exclusive=True)

@@ -99,6 +99,16 @@ class QualificationView(Vertical):
             if area.text != self._initial[column]:
                 area.load_text(self._initial[column])
 
+    def initial(self, column: str) -> str:
+        """The text as loaded (the baseline an edit is measured against)."""
+        return self._initial[column]
+
+    def accept(self, column: str, text: str) -> None:
+        """Show ``text`` as stored: someone else's value, chosen over an edit."""
+        self._initial[column] = text
+        if self._areas[column].text != text:
+            self._areas[column].load_text(text)
+
     def texts(self) -> dict[str, str]:
         """What the three text areas hold now, by column."""
         return {column: area.text for column, area in self._areas.items()}

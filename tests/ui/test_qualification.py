@@ -14,6 +14,7 @@ from textual.widgets import TabbedContent, Tabs, TextArea
 from acctmap_tui.app import AcctmapApp, make_app
 from acctmap_tui.data.db import Database, open_database
 from acctmap_tui.data.models import Account, ChangeLogEntry
+from acctmap_tui.screens.conflict import ConflictScreen
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.plan_prompt import SaveDiscardCancelScreen
 from acctmap_tui.widgets.plan_view import PlanView
@@ -197,7 +198,7 @@ async def test_quitting_with_unsaved_qualification_edits_asks_and_saves(
         assert session.get(Account, acme).paper_process == "Redlines by legal"  # type: ignore[union-attr]
 
 
-async def test_someone_elses_qualification_change_is_reported(
+async def test_someone_elses_qualification_change_asks_field_by_field(
     database: Database, account_ids: dict[str, int]
 ) -> None:
     from acctmap_tui.data.plan_store import PlanChanges, load_plan, save_plan
@@ -218,10 +219,17 @@ async def test_someone_elses_qualification_change_is_reported(
             session.commit()
         await pilot.press("ctrl+s")
         await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)  # asked, field by field
         text = shown(app)
-        assert "Not saved: raj changed the overview" in text
-        assert "Decision process is now 'Theirs'" in text
-        assert view.is_dirty
+        assert "Decision process" in text and "Mine" in text and "Theirs" in text
+        assert "raj" in text
+        with database.session() as session:  # nothing written while asking
+            assert session.get(Account, acme).decision_process == "Theirs"  # type: ignore[union-attr]
+        await pilot.press("t", "enter")  # take theirs
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        assert not view.is_dirty
+        assert "Theirs" in shown(app)
     with database.session() as session:
         assert session.get(Account, acme).decision_process == "Theirs"  # type: ignore[union-attr]
 
