@@ -40,7 +40,12 @@ from acctmap_tui.widgets.stakeholder_map import StakeholderMap
 if TYPE_CHECKING:
     from acctmap_tui.data.change_authors import RecordChange
     from acctmap_tui.data.db import Database
-    from acctmap_tui.data.people_store import DeletedContact, RelationshipRow, SeatRow
+    from acctmap_tui.data.people_store import (
+        DeletedContact,
+        RelationshipRow,
+        SeatRow,
+        StalePeopleRecordError,
+    )
     from acctmap_tui.data.repo import ContactRow
     from acctmap_tui.settings import Settings
 
@@ -159,6 +164,8 @@ class PeopleView(Vertical):
         error: bool = False
         deleted: DeletedContact | None = None
         select_id: int | None = None
+        stale: StalePeopleRecordError | None = None
+        """A delete met someone's newer save: asked about once more."""
 
     account_id: reactive[int | None] = reactive(None)
     """The account whose people to show; ``None`` shows a hint to select one."""
@@ -175,6 +182,7 @@ class PeopleView(Vertical):
         self._select_id: int | None = None
         self._busy = False
         self._on_failure: Callable[[], None] | None = None
+        self._on_stale: Callable[[StalePeopleRecordError], None] | None = None
         self._pending_undo: DeletedContact | None = None
         """Set by a delete in the write worker; handed back with its message."""
         self._select_after: int | None = None
@@ -531,22 +539,56 @@ class PeopleView(Vertical):
         user = self.settings.user
         what = f"{row.source} {_VERBS[row.kind.value]} {row.target}"
 
-        def write(session: Session) -> str:
-            delete_relationship(row.id, expected_version=row.version, session=session, user=user)
+        def delete(session: Session, version: int) -> str:
+            delete_relationship(row.id, expected_version=version, session=session, user=user)
             return f"Deleted: {what}."
 
-        self._confirm("Delete relationship", f"Delete “{what}”?", write)
+        self._confirm_delete("Delete relationship", f"“{what}”", delete, row.version)
 
     def _confirm_seat_delete(self, seat: SeatRow) -> None:
         from acctmap_tui.data.people_store import delete_seat
 
         user = self.settings.user
 
-        def write(session: Session) -> str:
-            delete_seat(seat.id, expected_version=seat.version, session=session, user=user)
+        def delete(session: Session, version: int) -> str:
+            delete_seat(seat.id, expected_version=version, session=session, user=user)
             return f"Deleted the seat {seat.role_title}."
 
-        self._confirm("Delete seat", f"Delete the seat “{seat.role_title}”?", write)
+        self._confirm_delete("Delete seat", f"the seat “{seat.role_title}”", delete, seat.version)
+
+    def _confirm_delete(
+        self,
+        title: str,
+        what: str,
+        delete: Callable[[Session, int], str],
+        version: int,
+        *,
+        changed: StalePeopleRecordError | None = None,
+    ) -> None:
+        """Ask, then delete at ``version``; if someone saved it since, ask once more.
+
+        The second question names who changed it; yes deletes what is stored now.
+        """
+        question = f"Delete {what}?"
+        if changed is not None:
+            who = changed.changed_by or "Someone else"
+            question = f"{who} changed {what} since you looked.\n\nDelete it anyway?"
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                if changed is not None:
+                    self.say(f"Not deleted: {what}.")
+                return
+
+            def on_stale(error: StalePeopleRecordError) -> None:
+                self._confirm_delete(title, what, delete, error.current_version, changed=error)
+
+            self._write(lambda session: delete(session, version), on_stale=on_stale)
+
+        from acctmap_tui.screens.confirm import ConfirmScreen
+
+        label = "Delete anyway" if changed is not None else "Delete"
+        self.app.push_screen(ConfirmScreen(title, question, confirm_label=label), answered)
 
     def _ask_contact_delete(self, contact: ContactRow) -> None:
         from acctmap_tui.data.people_store import ReportsChoice
@@ -661,22 +703,36 @@ class PeopleView(Vertical):
     # --- writing ----------------------------------------------------------------------------
 
     def _write(
-        self, write: Callable[[Session], str], *, on_failure: Callable[[], None] | None = None
+        self,
+        write: Callable[[Session], str],
+        *,
+        on_failure: Callable[[], None] | None = None,
+        on_stale: Callable[[StalePeopleRecordError], None] | None = None,
     ) -> None:
         self._busy = True
         self._on_failure = on_failure
+        self._on_stale = on_stale
         self._pending_undo = None
         self._select_after = None
         self._run_write(write)
 
     @work(thread=True, exclusive=True, group="people-write")
     def _run_write(self, write: Callable[[Session], str]) -> None:
+        from acctmap_tui.data.people_store import StalePeopleRecordError
         from acctmap_tui.data.retry import run_in_transaction
         from acctmap_tui.errors import AcctmapError
         from acctmap_tui.screens.contact_form import explain_failure
 
         try:
             text = run_in_transaction(self._database, write)  # retried after a deadlock
+        except StalePeopleRecordError as error:
+            if self._on_stale is None:
+                self.post_message(
+                    self.Written(f"Not changed: {explain_failure(error)}", error=True)
+                )
+            else:
+                self.post_message(self.Written("", stale=error))
+            return
         except (AcctmapError, sa.exc.SQLAlchemyError) as error:
             self.post_message(self.Written(f"Not changed: {explain_failure(error)}", error=True))
             return
@@ -688,6 +744,10 @@ class PeopleView(Vertical):
     def _written(self, message: Written) -> None:
         message.stop()
         self._busy = False
+        if message.stale is not None and self._on_stale is not None:
+            self._on_stale(message.stale)
+            self.reload()
+            return
         if message.error and self._on_failure is not None:
             self._on_failure()
         if message.deleted is not None:

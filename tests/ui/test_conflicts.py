@@ -19,8 +19,8 @@ from textual.widgets import DataTable, Input
 from acctmap_tui.app import AcctmapApp, make_app
 from acctmap_tui.data.account_store import update_account
 from acctmap_tui.data.db import Database, open_database
-from acctmap_tui.data.models import Account, ChangeLogEntry, Contact
-from acctmap_tui.data.people_store import update_contact
+from acctmap_tui.data.models import Account, ChangeLogEntry, Contact, Seat
+from acctmap_tui.data.people_store import create_seat, update_contact, update_seat
 from acctmap_tui.screens.account_form import AccountFormScreen
 from acctmap_tui.screens.confirm import ConfirmScreen
 from acctmap_tui.screens.conflict import ConflictScreen
@@ -354,3 +354,44 @@ async def test_deleting_a_contact_someone_just_changed_asks_again(
         assert not isinstance(susan_app.screen, ConfirmScreen)
     with database.session() as session:
         assert session.get(Contact, priya.id) is None
+
+
+async def test_deleting_a_seat_someone_just_changed_asks_again(
+    susan_app: AcctmapApp, raj: Database, database: Database, account_ids: dict[str, int]
+) -> None:
+    acme = account_ids[ACME]
+    with database.session() as session:
+        seat = create_seat(acme, {"role_title": "CISO"}, session=session, user="susan")
+        session.commit()
+        seat_id, version = seat.id, seat.version
+    assert seat_id is not None
+    async with susan_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        susan_app.main_screen.show_account(acme)
+        await press(pilot, "3")
+        table = susan_app.query_one(PeopleView).query_one(PeopleTable)
+        table.focus()
+        assert table.move_to_record(-seat_id)  # seats are listed under minus their id
+        await settle(pilot)
+        await press(pilot, "d")
+        assert isinstance(susan_app.screen, ConfirmScreen)
+        with raj.session() as session:  # raj renames it while susan is asked
+            update_seat(
+                seat_id,
+                {"role_title": "CISO (new)"},
+                expected_version=version,
+                session=session,
+                user="raj",
+            )
+            session.commit()
+
+        await press(pilot, "y")
+
+        assert isinstance(susan_app.screen, ConfirmScreen)  # asked once more
+        text = question(susan_app)
+        assert "raj changed the seat “CISO” since you looked." in text
+        assert "Delete it anyway?" in text
+        await press(pilot, "y")
+        assert not isinstance(susan_app.screen, ConfirmScreen)
+    with database.session() as session:
+        assert session.get(Seat, seat_id) is None
