@@ -118,6 +118,8 @@ class AccountTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._rows: Sequence[AccountMapRow] = ()
+        self._line_widths_of: list[MapColumn] | None = None
+        self._line_widths_cache = (0, 0)
         self._columns: list[MapColumn] = [
             c for key in DEFAULT_COLUMNS for c in COLUMNS if c.key == key
         ]
@@ -336,7 +338,11 @@ class AccountTable(ScrollView, can_focus=True):
         """
         fixed = "".join(cells[:FIXED_COLUMNS])
         rest = "".join(cells[FIXED_COLUMNS:])
-        if fixed.isascii() and rest.isascii():
+        # Cells are padded to exactly their columns' widths, so when the lengths in
+        # characters match those widths every character is one cell (ASCII, "…", "—",
+        # accented names) and the visible part is a plain slice.
+        fixed_cells, rest_cells = self._line_widths()
+        if len(fixed) == fixed_cells and len(rest) == rest_cells:
             text = (fixed + rest[scroll_x:])[:width].ljust(width)
             return Strip([Segment(text, style)], width)
         fixed_width = cell_len(fixed)
@@ -344,6 +350,17 @@ class AccountTable(ScrollView, can_focus=True):
         right = Strip([Segment(rest, style)]).crop(scroll_x, scroll_x + max(width - fixed_width, 0))
         line = Strip.join([left, right])
         return line.extend_cell_length(width, style).crop(0, width)
+
+    def _line_widths(self) -> tuple[int, int]:
+        """Cells of the fixed columns and of the scrolling ones, gaps included."""
+        columns = self._columns
+        if self._line_widths_of is not columns:
+            self._line_widths_of = columns
+            self._line_widths_cache = (
+                sum(c.width + GAP for c in columns[:FIXED_COLUMNS]),
+                sum(c.width + GAP for c in columns[FIXED_COLUMNS:]),
+            )
+        return self._line_widths_cache
 
     def _cells(self, row: AccountMapRow, scroll_x: int = 0, width: int | None = None) -> list[str]:
         """The row's cells; columns scrolled out of view are left blank, not formatted."""
