@@ -18,7 +18,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -86,6 +86,52 @@ def summarise(rows: Iterable[AccountMapRow]) -> Summary:
         stale += row.stale
         overdue += row.overdue_actions
     return Summary(count, dict(weighted), tier1, stale, overdue)
+
+
+def open_currencies(rows: Iterable[AccountMapRow]) -> Counter[str]:
+    """How many rows add to each currency's weighted total (open and scored)."""
+    return Counter(
+        row.currency for row in rows if row.stage not in CLOSED_STAGES and row.score is not None
+    )
+
+
+class Totals(NamedTuple):
+    """Every row's totals, kept so a filter can take the hidden rows from them."""
+
+    summary: Summary
+    currencies: Counter[str]
+
+
+def totals_of(rows: Sequence[AccountMapRow]) -> Totals:
+    return Totals(summarise(rows), open_currencies(rows))
+
+
+def summarise_shown(
+    all_rows: Sequence[AccountMapRow], shown: Sequence[AccountMapRow], everything: Totals
+) -> Summary:
+    """Exactly :func:`summarise` of ``shown``, a subset of ``all_rows`` (totals ``everything``).
+
+    A filter that hides few rows costs few: the hidden ones are summed and taken
+    from the whole (money is exact, so the totals are the same).
+    """
+    if len(shown) * 2 <= len(all_rows):
+        return summarise(shown)
+    kept = set(map(id, shown))
+    hidden_rows = [row for row in all_rows if id(row) not in kept]
+    hidden = summarise(hidden_rows)
+    left = everything.currencies - open_currencies(hidden_rows)
+    whole = everything.summary
+    return Summary(
+        whole.count - hidden.count,
+        {
+            currency: amount - hidden.weighted.get(currency, Decimal(0))
+            for currency, amount in whole.weighted.items()
+            if left[currency]
+        },
+        whole.tier1 - hidden.tier1,
+        whole.stale - hidden.stale,
+        whole.overdue - hidden.overdue,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,11 @@ from textual.worker import get_current_worker
 from acctmap_tui.data.first_screen import (
     FirstScreen,
     Summary,
+    Totals,
     stamp_of,
     summarise,
+    summarise_shown,
+    totals_of,
     write_first_screen,
 )
 from acctmap_tui.domain.account_map import (
@@ -170,6 +173,9 @@ class AccountMapView(Vertical):
         """Accounts deleted in this session, newest last: what u restores."""
         self._details_ready = False
         """Whether the rows on show carry key contacts and health (a full load finished)."""
+        self._totals: Totals | None = None
+        self._totals_of: list[AccountMapRow] | None = None
+        """The rows ``_totals`` were summed over: new rows need new totals."""
         self._refresh_pending: set[int] = set()
         self._refreshing = False
 
@@ -448,7 +454,10 @@ class AccountMapView(Vertical):
             text = _summary_text(summarise(self._shown), len(self._all_rows))
             text += f" · of the first {len(self._all_rows):,}; loading all {page.total:,}…"
         else:
-            text = _summary_text(summarise(self._shown), len(self._all_rows))
+            if self._totals is None or self._totals_of is not self._all_rows:
+                self._totals, self._totals_of = totals_of(self._all_rows), self._all_rows
+            summary = summarise_shown(self._all_rows, self._shown, self._totals)
+            text = _summary_text(summary, len(self._all_rows))
         self.query_one("#account-summary", StatusLine).text = text
 
     def _set_filter(self, **changes: object) -> None:

@@ -316,3 +316,47 @@ def test_launch_uses_the_cache_and_a_miss_refills_it(
     assert warm_rows is None and isinstance(warm_screen, FirstScreen)
     assert _comparable(warm_screen.rows) == _comparable(cold_rows[:FIRST_PAGE])
     assert warm_screen.total == 252
+
+
+def test_totals_of_a_filtered_list_match_summing_it_directly() -> None:
+    """The shortcut (whole minus hidden) gives exactly the totals of the shown rows."""
+    import random
+
+    from acctmap_tui.data.first_screen import summarise, summarise_shown, totals_of
+    from acctmap_tui.domain.account_map import AccountMapRow, rank_rows
+    from acctmap_tui.domain.vocabulary import Stage, TargetType
+
+    generator = random.Random(7)
+    stages = list(Stage)
+    rows = [
+        AccountMapRow(
+            id=number,
+            name=f"Account {number}",
+            target_type=TargetType.NEW_PROSPECT,
+            stage=generator.choice(stages),
+            currency=generator.choice(["USD", "USD", "USD", "EUR"]),
+            revenue_potential=Decimal(generator.randrange(0, 500)) * 1000,
+            win_probability=generator.random(),
+            owner=None,
+            owner_username=None,
+            key_contacts=(),
+            ideal_first_meeting=None,
+            value_proposition=None,
+            strategy=None,
+            industry=None,
+            next_action=None,
+            next_action_due=None,
+            overdue_actions=generator.randrange(0, 3),
+            last_reviewed_at=None,
+        )
+        for number in range(1, 401)
+    ]
+    ranked = rank_rows(rows, date(2026, 11, 27))
+    totals = totals_of(ranked)
+    for keep in (1.0, 0.9, 0.6, 0.5, 0.2, 0.0):
+        shown = [row for row in ranked if generator.random() < keep]
+        assert summarise_shown(ranked, shown, totals) == summarise(shown)
+    # Every open EUR account hidden: EUR leaves the totals, as summing would leave it out.
+    without_eur = [row for row in ranked if row.currency != "EUR"]
+    assert summarise_shown(ranked, without_eur, totals) == summarise(without_eur)
+    assert "EUR" not in summarise(without_eur).weighted
