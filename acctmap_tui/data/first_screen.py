@@ -114,6 +114,8 @@ def summarise_shown(
     A filter that hides few rows costs few: the hidden ones are summed and taken
     from the whole (money is exact, so the totals are the same).
     """
+    if len(shown) == len(all_rows):  # nothing hidden (a subset of equal size is all)
+        return everything.summary
     if len(shown) * 2 <= len(all_rows):
         return summarise(shown)
     kept = set(map(id, shown))
