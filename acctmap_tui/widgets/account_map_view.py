@@ -173,6 +173,8 @@ class AccountMapView(Vertical):
         """Accounts deleted in this session, newest last: what u restores."""
         self._details_ready = False
         """Whether the rows on show carry key contacts and health (a full load finished)."""
+        self._content = object()
+        """Renewed whenever the rows' values change, so the table redraws its lines."""
         self._totals: Totals | None = None
         self._totals_of: list[AccountMapRow] | None = None
         """The rows ``_totals`` were summed over: new rows need new totals."""
@@ -368,6 +370,7 @@ class AccountMapView(Vertical):
 
     def _show_rows(self, rows: list[AccountMapRow], *, keep_screen_line: bool = False) -> None:
         self._all_rows = rows
+        self._content = object()  # new values: the table draws every line afresh
         self._last_filter = None
         self._loaded = True
         wanted, self._select_after_load = self._select_after_load, None
@@ -382,6 +385,7 @@ class AccountMapView(Vertical):
             return  # a newer load has replaced these rows
         set_key_contacts(self._all_rows, message.contacts)
         set_health(self._all_rows, message.health)
+        self._content = object()  # the rows changed in place
         self._details_ready = True
         self._last_filter = None
         self._apply()
@@ -407,6 +411,7 @@ class AccountMapView(Vertical):
             keep_screen_line=keep_screen_line,
             sort_key=self._sort_key,
             descending=self._descending,
+            content=self._content,
         )
         # Only touch what changed: each update of a sized widget costs a layout pass.
         nothing = self._loaded and not self._all_rows

@@ -126,6 +126,8 @@ class AccountTable(ScrollView, can_focus=True):
         self._sort_key: str = "rank"
         self._sort_descending = False
         self._line_cache: dict[tuple[int, bool, bool, int, int], Strip] = {}
+        self._content: object | None = None
+        """The token of the row values the cached lines were drawn from."""
         """Rendered lines by (account id, is cursor, focused, scroll x, width)."""
         self._highlighted_id: int | None = None
         self._row_styles: dict[tuple[bool, bool, bool, bool], Style] = {}
@@ -161,11 +163,15 @@ class AccountTable(ScrollView, can_focus=True):
         keep_screen_line: bool = False,
         sort_key: str | None = None,
         descending: bool | None = None,
+        content: object | None = None,
     ) -> None:
         """Show these rows; the cursor stays on ``keep_account_id`` when it is among them.
 
         ``keep_screen_line``: that row also stays on the same line of the screen (a
         reload after someone else's change must not make the list jump).
+        ``content``: a token that stays the same while the rows' values do (a new
+        filter or sort of the same rows), so lines drawn before are drawn from cache;
+        ``None`` means the values may have changed.
         """
         screen_line = self.cursor_row - round(self.scroll_y)
         self._rows = rows
@@ -173,7 +179,9 @@ class AccountTable(ScrollView, can_focus=True):
             self._sort_key = sort_key
         if descending is not None:
             self._sort_descending = descending
-        self._line_cache.clear()
+        if content is None or content is not self._content:
+            self._line_cache.clear()
+        self._content = content
         target = 0
         if keep_account_id is not None:
             for index, row in enumerate(rows):
