@@ -264,6 +264,8 @@ class PeopleView(Vertical):
         if message.error is not None:
             self.say(f"Could not read the people: {message.error}", error=True)
             return
+        if message.data == self._data and self._select_id is None:
+            return  # the same people (a refresh after our own save): the table stays as it is
         self._data = message.data
         self._show(message.data)
 

@@ -514,6 +514,8 @@ class PlanView(Vertical):
         except sa.exc.SQLAlchemyError:
             return  # shown as it was; the next change or a reselect reads it again
         # An edit typed while the plan was read wins: it is never overwritten.
+        if data == self._data:
+            return  # nothing new (a refresh after our own save): lists keep their cursors
         if account_id == self._shown_account_id and not self.is_dirty and not self._saving:
             self._apply(data, keep_message=True)
 
