@@ -166,10 +166,11 @@ def report_errors(run: Callable[[], object]) -> None:
         sys.exit(130)
     except Exception as error:
         sa_exc = sys.modules.get("sqlalchemy.exc")
-        if sa_exc is not None and isinstance(error, sa_exc.OperationalError):
+        if sa_exc is not None and isinstance(error, sa_exc.OperationalError | sa_exc.DBAPIError):
             from acctmap_tui.data.db_errors import explain_database_error
 
-            # Read-only, locked, disk full, file gone: the one line that says what to do.
+            # Read-only, locked, disk full, file gone, a server that refuses a write to
+            # this user: the one line that says what to do.
             print(f"acctmap: {explain_database_error(error)}", file=sys.stderr)
             sys.exit(1)
         raise

@@ -292,3 +292,39 @@ def _polls_true_within(watcher: ChangeWatcher, *, seconds: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_a_write_the_server_refuses_mid_command_is_one_line(
+    server_database: Database,
+    stranger: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The user may read (so the database opens) but not write: one line, no traceback."""
+    import sys
+
+    from acctmap_tui.launcher import main
+
+    url = server_database.engine.url
+    owner = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+
+    def grant(statement: str) -> None:
+        with owner.connect() as connection:
+            connection.exec_driver_sql(statement)
+
+    grant(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{stranger}"')
+    try:
+        as_stranger = url.set(username=stranger).render_as_string(hide_password=False)
+        monkeypatch.setattr(sys, "argv", ["acctmap", "scoring", "--value-weight", "0.5"])
+        monkeypatch.setenv("ACCTMAP_DB", as_stranger)
+        with pytest.raises(SystemExit) as exited:
+            main()
+        assert exited.value.code == 1
+        lines = capsys.readouterr().err.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("acctmap: ")
+        assert f"user {stranger} is not allowed" in lines[0]
+        assert "GRANT" in lines[0]
+    finally:
+        # The role is dropped after the test; it must own no grants by then.
+        grant(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{stranger}"')
+        owner.dispose()
