@@ -10,7 +10,6 @@ the keyboard alone. The fields and their rules come from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,18 +27,16 @@ from textual.widgets import Footer, Input, Select, Static, TextArea
 from acctmap_tui.data.account_store import (
     AccountNotFoundError,
     DuplicateAccountNameError,
-    StaleRecordError,
     create_account,
     get_account,
     list_team_members,
     update_account,
 )
-from acctmap_tui.data.change_authors import last_field_changes
 from acctmap_tui.data.db import Database
 from acctmap_tui.data.db_errors import explain_database_error
 from acctmap_tui.data.history import record_values
+from acctmap_tui.data.merge_write import write_merging
 from acctmap_tui.data.models import Account, TeamMember
-from acctmap_tui.data.retry import run_in_transaction
 from acctmap_tui.domain.account_form import (
     ACCOUNT_FIELDS,
     OWNER_KEY,
@@ -53,8 +50,7 @@ from acctmap_tui.domain.account_form import (
     new_account_text,
     validate_account_form,
 )
-from acctmap_tui.domain.merge import MergeResult, three_way_merge
-from acctmap_tui.screens.conflict import FormConflicted, ask_field_by_field, who_changed
+from acctmap_tui.screens.conflict import FormConflicted, ask_field_by_field, conflict_found
 from acctmap_tui.screens.form_widgets import (
     InputKind,
     cancel_form,
@@ -72,9 +68,6 @@ from acctmap_tui.settings import Settings
 FIELDS_BY_COLUMN: dict[str, FormField] = {f.column: f for f in ACCOUNT_FIELDS}
 LABELS = {column: f.label for column, f in FIELDS_BY_COLUMN.items()}
 
-MERGE_ROUNDS = 5
-"""Saves retried on top of newer versions before giving up: each retry means yet
-another save by someone else landed between our read and our write."""
 
 _INPUT_KINDS = {FieldKind.LONG_TEXT: InputKind.LONG, FieldKind.CHOICE: InputKind.CHOICE}
 """The widget each kind of field is edited with; any other kind is one line."""
@@ -364,51 +357,27 @@ class AccountFormScreen(ModalScreen[int | None]):
     ) -> None:
         """Write in one transaction; a concurrent save is merged field by field.
 
-        ``stored`` is what the user's ``values`` were edited from. When someone
-        saved meanwhile, their fields and ours are merged three-way: changes to
-        different fields are written on top of theirs without asking; the same
-        field changed on both sides goes to the user (:class:`Conflicted`).
+        ``stored`` is what the user's ``values`` were edited from. Changes to
+        different fields are written on top of theirs without asking; the same field
+        changed on both sides goes to the user (:class:`Conflicted`).
         """
-        user = self._settings.user
         try:
-            for _round in range(MERGE_ROUNDS):
-                try:
-                    # One transaction, run again if the server breaks a deadlock with it.
-                    account = run_in_transaction(
-                        self._database, partial(self._write, values, version, user)
-                    )
-                    assert account.id is not None
-                    note = "merged with a change made meanwhile" if merged else ""
-                    self.post_message(self.Saved(account.id, note))
-                    return
-                except StaleRecordError as stale:
-                    who = stale.changed_by or "someone else"
-                    if stale.current.get("deleted_at") is not None:
-                        self.post_message(
-                            self.SaveFailed(
-                                f"{who} deleted this account while you were editing it; "
-                                "nothing was saved. Your values are still here."
-                            )
-                        )
-                        return
-                    merge = three_way_merge(
-                        stored, values, stale.current, labels=LABELS, order=FIELDS_BY_COLUMN
-                    )
-                    if merge.conflicts:
-                        self._ask_about(merge, stale)
-                        return
-                    values, version, stored = merge.to_write, stale.current_version, stale.current
-                    merged = True
-            self.post_message(
-                self.SaveFailed(
-                    "Not saved: others keep saving this account right now. "
-                    "Your values are still here; press ctrl+s to try again."
-                )
+            outcome = write_merging(
+                self._database,
+                self._write,
+                values,
+                version,
+                stored,
+                labels=LABELS,
+                order=FIELDS_BY_COLUMN,
+                merged=merged,
             )
         except DuplicateAccountNameError as error:
             self.post_message(self.SaveFailed(str(error), "name", values.get("name") or ""))
+            return
         except AccountNotFoundError as error:
             self.post_message(self.SaveFailed(f"{error}; nothing was saved"))
+            return
         except sa.exc.SQLAlchemyError as error:
             self.post_message(
                 self.SaveFailed(
@@ -416,33 +385,42 @@ class AccountFormScreen(ModalScreen[int | None]):
                     "Your values are still here; press ctrl+s to try again."
                 )
             )
+            return
+        if outcome.written is not None:
+            assert outcome.written.id is not None
+            note = "merged with a change made meanwhile" if outcome.merged else ""
+            self.post_message(self.Saved(outcome.written.id, note))
+        elif outcome.deleted and outcome.stale is not None:
+            who = outcome.stale.changed_by or "someone else"
+            self.post_message(
+                self.SaveFailed(
+                    f"{who} deleted this account while you were editing it; "
+                    "nothing was saved. Your values are still here."
+                )
+            )
+        elif outcome.merge is not None and outcome.stale is not None:
+            assert self._account_id is not None
+            self.post_message(
+                conflict_found(
+                    self._database, "account", self._account_id, outcome.merge, outcome.stale
+                )
+            )
+        else:
+            self.post_message(
+                self.SaveFailed(
+                    "Not saved: others keep saving this account right now. "
+                    "Your values are still here; press ctrl+s to try again."
+                )
+            )
 
-    def _write(
-        self, values: dict[str, Any], version: int | None, user: str, session: Session
-    ) -> Account:
+    def _write(self, session: Session, values: dict[str, Any], version: int | None) -> Account:
         """Create or update the account in ``session`` (the caller commits)."""
+        user = self._settings.user
         if self._account_id is None:
             return create_account(values, session=session, user=user)
         assert version is not None
         return update_account(
             self._account_id, values, expected_version=version, session=session, user=user
-        )
-
-    def _ask_about(self, merge: MergeResult, stale: StaleRecordError) -> None:
-        """Find who changed each conflicting field (in the worker), then ask the user."""
-        assert self._account_id is not None
-        columns = [conflict.column for conflict in merge.conflicts]
-        with self._database.session() as session:
-            changes = last_field_changes("account", self._account_id, columns, session=session)
-        changed_by = who_changed(changes, fallback=stale.changed_by)
-        self.post_message(
-            self.Conflicted(
-                merge,
-                stale.current_version,
-                stale.current,
-                {column: changed_by[column] for column in columns},
-                stale.changed_by or "Someone else",
-            )
         )
 
     @on(Saved)

@@ -24,7 +24,9 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Static
 
-from acctmap_tui.data.change_authors import FieldChange, RecordChange
+from acctmap_tui.data.account_store import StaleRecordError
+from acctmap_tui.data.change_authors import FieldChange, RecordChange, last_field_changes
+from acctmap_tui.data.db import Database
 from acctmap_tui.domain.merge import MergeResult, Side, how_long_ago
 
 CELL_WIDTH = 18
@@ -254,6 +256,26 @@ class FormConflicted(Message):
     changed_by: dict[str, str]
     """Per conflicting column, who stored theirs and when ("ana, 2 min ago")."""
     who: str
+
+
+def conflict_found(
+    database: Database, entity: str, record_id: int, merge: MergeResult, stale: StaleRecordError
+) -> FormConflicted:
+    """The form's question for ``merge``'s conflicts, with who changed each field.
+
+    Reads the change log, so call it in the save's worker, not on the UI thread.
+    """
+    columns = [conflict.column for conflict in merge.conflicts]
+    with database.session() as session:
+        changes = last_field_changes(entity, record_id, columns, session=session)
+    changed_by = who_changed(changes, fallback=stale.changed_by)
+    return FormConflicted(
+        merge,
+        stale.current_version,
+        stale.current,
+        {column: changed_by[column] for column in columns},
+        stale.changed_by or "Someone else",
+    )
 
 
 def ask_field_by_field(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -29,10 +28,9 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
-from acctmap_tui.data.account_store import StaleRecordError
-from acctmap_tui.data.change_authors import last_field_changes
 from acctmap_tui.data.db import Database
 from acctmap_tui.data.history import record_values
+from acctmap_tui.data.merge_write import write_merging
 from acctmap_tui.data.people_store import (
     PeopleLookups,
     create_contact,
@@ -40,7 +38,6 @@ from acctmap_tui.data.people_store import (
     people_lookups,
     update_contact,
 )
-from acctmap_tui.data.retry import run_in_transaction
 from acctmap_tui.domain.account_form import FormResult
 from acctmap_tui.domain.contact_form import (
     CONTACT_FIELDS,
@@ -55,9 +52,8 @@ from acctmap_tui.domain.contact_form import (
     format_people_field,
     validate_contact_form,
 )
-from acctmap_tui.domain.merge import MergeResult, three_way_merge
 from acctmap_tui.errors import AcctmapError
-from acctmap_tui.screens.conflict import FormConflicted, ask_field_by_field, who_changed
+from acctmap_tui.screens.conflict import FormConflicted, ask_field_by_field, conflict_found
 from acctmap_tui.screens.form_widgets import (
     InputKind,
     cancel_form,
@@ -82,8 +78,6 @@ _INPUT_KINDS = {
 }
 """The widget each kind of field is edited with; any other kind is one line."""
 
-MERGE_ROUNDS = 5
-"""Saves retried on top of newer versions before giving up (each: yet another save)."""
 
 SOURCE_LABELS = {
     "source_member_id": "From (our team)",
@@ -449,58 +443,40 @@ class PeopleFormScreen(ModalScreen[int | None]):
         of their version, and the same field changed on both sides goes to the
         user (:class:`Conflicted`).
         """
+        labels = {**SOURCE_LABELS, **{f.column: f.label for f in self.FIELDS}}
         try:
-            for _round in range(MERGE_ROUNDS):
-                try:
-                    # One transaction, run again if the server breaks a deadlock with it.
-                    record_id = run_in_transaction(
-                        self._database, partial(self.write, values=values, version=version)
+            outcome = write_merging(
+                self._database,
+                self.write,
+                values,
+                version,
+                stored,
+                labels=labels,
+                order=[f.column for f in self.FIELDS],
+                merged=merged,
+            )
+            if outcome.merge is not None and outcome.stale is not None:
+                assert self.record_id is not None
+                entity = getattr(outcome.stale, "entity", self.NOUN)
+                self.post_message(
+                    conflict_found(
+                        self._database, entity, self.record_id, outcome.merge, outcome.stale
                     )
-                except StaleRecordError as stale:
-                    merge = three_way_merge(
-                        stored, values, stale.current, labels=self._labels(), order=self._order()
-                    )
-                    if merge.conflicts:
-                        self._ask_about(merge, stale)
-                        return
-                    values, version, stored = merge.to_write, stale.current_version, stale.current
-                    merged = True
-                    continue
-                note = "merged with a change made meanwhile" if merged else ""
-                self.post_message(self.Saved(record_id, note))
+                )
                 return
+        except (AcctmapError, sa.exc.SQLAlchemyError) as error:
+            self.post_message(self.Failed(f"Not saved: {explain_failure(error)}"))
+            return
+        if outcome.written is not None:
+            note = "merged with a change made meanwhile" if outcome.merged else ""
+            self.post_message(self.Saved(outcome.written, note))
+        else:
             self.post_message(
                 self.Failed(
                     f"Not saved: others keep saving this {self.NOUN} right now. "
                     "Your values are still here; press ctrl+s to try again."
                 )
             )
-        except (AcctmapError, sa.exc.SQLAlchemyError) as error:
-            self.post_message(self.Failed(f"Not saved: {explain_failure(error)}"))
-
-    def _labels(self) -> dict[str, str]:
-        return {**SOURCE_LABELS, **{f.column: f.label for f in self.FIELDS}}
-
-    def _order(self) -> list[str]:
-        return [f.column for f in self.FIELDS]
-
-    def _ask_about(self, merge: MergeResult, stale: StaleRecordError) -> None:
-        """Find who changed each conflicting field (in the worker), then ask the user."""
-        assert self.record_id is not None
-        entity = getattr(stale, "entity", self.NOUN)
-        columns = [conflict.column for conflict in merge.conflicts]
-        with self._database.session() as session:
-            changes = last_field_changes(entity, self.record_id, columns, session=session)
-        changed_by = who_changed(changes, fallback=stale.changed_by)
-        self.post_message(
-            self.Conflicted(
-                merge,
-                stale.current_version,
-                stale.current,
-                {column: changed_by[column] for column in columns},
-                stale.changed_by or "Someone else",
-            )
-        )
 
     def describe(self, column: str, value: Any) -> str:
         """A stored value as the form would show it, for the conflict dialog."""
