@@ -65,12 +65,12 @@ RESULTS = Path(__file__).resolve().with_name("results")
 sys.path.insert(0, str(ROOT))
 
 from sqlmodel import select  # noqa: E402
+from tui_speed import SEED, demo_database  # noqa: E402  (beside this file)
 
 from acctmap_tui.data.account_store import update_account  # noqa: E402
 from acctmap_tui.data.db import copy_sqlite, open_database  # noqa: E402
 from acctmap_tui.data.models import Account  # noqa: E402
 
-SEED = 7
 ACCOUNTS = 10_000
 WIDTH, HEIGHT = 120, 40
 LATENCY_BUDGET_MS = 1000.0
@@ -80,31 +80,6 @@ LAUNCH_TIMEOUT_S = 60.0
 STILL_S = 0.3
 TARGET_RANKS = (3, 4, 5, 6)
 """Accounts renamed in turn: on the first page, and their rank does not depend on name."""
-
-
-def demo_database() -> Path:
-    path = RESULTS / f"demo-{ACCOUNTS}-seed{SEED}.db"
-    if not path.exists():
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        print(f"building {path.name} (once; cached) …", flush=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "acctmap_tui",
-                "demo",
-                "--no-open",
-                "--accounts",
-                str(ACCOUNTS),
-                "--seed",
-                str(SEED),
-                "--db",
-                str(path),
-            ],
-            check=True,
-            cwd=ROOT,
-        )
-    return path
 
 
 def ranked_names(database: Path, top: int) -> list[str]:
@@ -285,7 +260,7 @@ def main() -> None:
     if shutil.which("tmux") is None:
         raise SystemExit("needs tmux")
 
-    source = demo_database()
+    source = demo_database(ACCOUNTS)  # the same cached file as tui_speed.py's
     workdir = Path(tempfile.mkdtemp(prefix="acctmap-live-"))
     copy = workdir / source.name
     copy_sqlite(source, copy)
