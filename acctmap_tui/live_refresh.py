@@ -39,8 +39,6 @@ class LiveRefresh:
         self._reading = False
         self._last_posted = 0.0
         self._pending: Changes | None = None
-        self.enabled = True
-        """Off in tests that drive :meth:`check_now` themselves."""
 
     def start(self) -> None:
         """Open the watcher off the UI thread, then poll on a timer."""
@@ -64,7 +62,7 @@ class LiveRefresh:
         return self._watcher is not None
 
     def _poll(self) -> None:
-        if not self.enabled or self._watcher is None or self._reading:
+        if self._watcher is None or self._reading:
             return
         if self._pending is not None:
             self._post_pending()
@@ -95,14 +93,6 @@ class LiveRefresh:
         self._last_posted = time.monotonic()
         for screen in self._app.screen_stack:
             screen.post_message(DatabaseChanged(changes.account_ids))
-
-    def check_now(self) -> None:
-        """Poll once, now (tests; and after the app's own writes need no waiting)."""
-        enabled, self.enabled = self.enabled, True
-        try:
-            self._poll()
-        finally:
-            self.enabled = enabled
 
     def stop(self) -> None:
         if self._timer is not None:

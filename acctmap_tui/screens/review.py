@@ -47,7 +47,7 @@ from acctmap_tui.domain.values import ValueInputError
 from acctmap_tui.errors import AcctmapError
 from acctmap_tui.messages import DatabaseChanged
 from acctmap_tui.screens.actions import ActionsScreen, explain_failure
-from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.screens.form_widgets import cancel_form
 from acctmap_tui.settings import Settings
 
 if TYPE_CHECKING:
@@ -104,20 +104,8 @@ class DecisionScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         """Close without saving, asking first if something was typed."""
-        if not self.query_one(TextArea).text.strip():
-            self.dismiss(None)
-            return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Discard decision", "Discard the decision you typed?", confirm_label="Discard"
-            ),
-            answered,
-        )
+        typed = bool(self.query_one(TextArea).text.strip())
+        cancel_form(self, dirty=typed, detail="Discard the decision you typed?")
 
 
 class NewActionScreen(ActionsScreen):
