@@ -53,6 +53,7 @@ from acctmap_tui.domain.account_form import (
 from acctmap_tui.screens.conflict import FormConflicted, ask_field_by_field, conflict_found
 from acctmap_tui.screens.form_widgets import (
     InputKind,
+    after_typed_keys,
     cancel_form,
     compose_field_row,
     errors_summary,
@@ -326,6 +327,10 @@ class AccountFormScreen(ModalScreen[int | None]):
     # --- saving ---------------------------------------------------------------------
 
     def action_save(self) -> None:
+        """Save once the keys typed before ctrl+s are in their fields."""
+        after_typed_keys(self, self._save_now)
+
+    def _save_now(self) -> None:
         """Save if every field is valid; otherwise show why and go to the first bad field."""
         if not self._loaded or self._saving:
             return

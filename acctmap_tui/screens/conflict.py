@@ -28,6 +28,7 @@ from acctmap_tui.data.account_store import StaleRecordError
 from acctmap_tui.data.change_authors import FieldChange, RecordChange, last_field_changes
 from acctmap_tui.data.db import Database
 from acctmap_tui.domain.merge import MergeResult, Side, how_long_ago
+from acctmap_tui.screens.form_widgets import after_typed_keys
 
 CELL_WIDTH = 18
 """Characters of a value shown in the table; the full values show under it."""
@@ -197,6 +198,10 @@ class ConflictScreen(ModalScreen[dict[str, Side] | None]):
             self._choose(row, Side(side))
 
     def action_apply(self) -> None:
+        """Save the choice, once the y/t/space typed just before Enter have made it."""
+        after_typed_keys(self, self._apply_now)
+
+    def _apply_now(self) -> None:
         """Dismiss with the side chosen for each field; the form saves it."""
         self.dismiss(dict(self.choices))
 

@@ -56,6 +56,7 @@ from acctmap_tui.errors import AcctmapError
 from acctmap_tui.screens.conflict import FormConflicted, ask_field_by_field, conflict_found
 from acctmap_tui.screens.form_widgets import (
     InputKind,
+    after_typed_keys,
     cancel_form,
     compose_field_row,
     errors_summary,
@@ -408,6 +409,10 @@ class PeopleFormScreen(ModalScreen[int | None]):
     # --- saving --------------------------------------------------------------------------------
 
     def action_save(self) -> None:
+        """Save once the keys typed before ctrl+s are in their fields."""
+        after_typed_keys(self, self._save_now)
+
+    def _save_now(self) -> None:
         """Save when every field is valid; otherwise show every error and go to the first."""
         if not self._loaded or self._saving:
             return

@@ -14,7 +14,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
+from textual.message_pump import MessagePump
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
@@ -159,6 +160,37 @@ def errors_summary(count: int) -> str:
     if count == 0:
         return ""
     return "1 field needs fixing" if count == 1 else f"{count} fields need fixing"
+
+
+def after_typed_keys(screen: Screen[Any], action: Callable[[], object]) -> None:
+    """Run a priority binding's action only after the keys that came before it.
+
+    A priority binding runs as soon as the app reads its key, but the keys read
+    just before it (letters for the focused input, a "t" for the screen) are still
+    queued on the focused widget, and those that widget does not handle still have
+    to bubble up to the app, where their bindings run. Arriving in one burst, as
+    over SSH, "Ada" + ctrl+s would save the field without "Ada". So the action is
+    passed up the same path the earlier keys take, one queue at a time. It goes
+    round twice, because a binding may answer by posting a message back to the
+    widget (a list's space posts "selected" to itself before it ticks anything).
+    It runs unless the screen has been closed or covered (by Escape's question,
+    say) on the way.
+    """
+    lap: list[MessagePump] = []
+    node: MessagePump | None = screen.focused or screen
+    while node is not None:
+        lap.append(node)
+        node = node._parent  # noqa: SLF001 - the message path, up to the app itself
+    path = lap * 2
+
+    def hop(index: int) -> None:
+        if index == len(path):
+            if screen.is_active:
+                action()
+            return
+        path[index].call_later(hop, index + 1)
+
+    hop(0)
 
 
 def cancel_form(form: ModalScreen[Any], *, dirty: bool, detail: str) -> None:

@@ -12,6 +12,8 @@ from textual.widgets import OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from acctmap_tui.screens.form_widgets import after_typed_keys
+
 
 class ChoiceScreen(ModalScreen[str | None]):
     """Pick one of several options with the arrow keys and Enter; escape picks none."""
@@ -85,4 +87,8 @@ class TickScreen(ModalScreen[frozenset[str] | None]):
         self.query_one(SelectionList).focus()
 
     def action_apply(self) -> None:
+        """Apply the ticks, once a space typed just before Enter has ticked its option."""
+        after_typed_keys(self, self._apply_now)
+
+    def _apply_now(self) -> None:
         self.dismiss(frozenset(self.query_one(SelectionList).selected))

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static, Tex
 from acctmap_tui.domain.account_form import FieldKind
 from acctmap_tui.domain.plan_fields import ITEM_DEFAULTS, ItemField, ListSpec, Lookups, parse_item
 from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.screens.form_widgets import after_typed_keys
 from acctmap_tui.widgets.fitted_table import ColumnSpec, FittedTable
 from acctmap_tui.widgets.formatting import EMPTY
 
@@ -348,6 +349,10 @@ class PlanItemScreen(ModalScreen[dict[str, str] | None]):
             line.display = bool(message)
 
     def action_keep(self) -> None:
+        """Keep the item once the keys typed before ctrl+s are in their fields."""
+        after_typed_keys(self, self._keep_now)
+
+    def _keep_now(self) -> None:
         """Check the fields; keep them in the list if they are all valid."""
         texts = self._read()
         result = parse_item(self._spec, texts, self._lookups)

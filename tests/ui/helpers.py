@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -42,3 +43,21 @@ def screen_text(app: App[object]) -> str:
     render = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(render)
     return console.export_text()
+
+
+_CHARACTERS = {"space": " ", "enter": "\r", "tab": "\t", "escape": "\x1b"}
+
+
+async def burst(pilot: Pilot[object], *keys: str) -> None:
+    """Send keys the way one SSH packet delivers them: all queued before any is handled.
+
+    ``Pilot.press`` waits for each key to be handled before sending the next, which
+    hides bugs where a priority binding overtakes the keys typed just before it.
+    """
+    for key in keys:
+        if len(key) == 1:
+            character: str | None = key
+        else:
+            character = _CHARACTERS.get(key)
+        pilot.app.post_message(events.Key(key, character))
+    await settle(pilot)

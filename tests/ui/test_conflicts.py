@@ -30,7 +30,7 @@ from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.account_map_view import AccountMapView
 from acctmap_tui.widgets.account_table import AccountTable
 from acctmap_tui.widgets.people_view import PeopleTable, PeopleView
-from tests.ui.helpers import SIZE, screen_text, settle
+from tests.ui.helpers import SIZE, burst, screen_text, settle
 
 ACME = "Acme Logistics"
 
@@ -107,6 +107,19 @@ def keep_column(app: AcctmapApp) -> list[str]:
     return [str(table.get_row_at(row)[3]) for row in range(table.row_count)]
 
 
+async def industry_conflict(
+    app: AcctmapApp, pilot: Pilot[object], raj: Database, account_id: int
+) -> list[int | None]:
+    """Type "Mining" as Industry while raj saves "Retail", then ctrl+s: the dialog opens."""
+    _, results = await open_account_form(app, pilot, account_id)
+    await type_into(pilot, "industry", "Mining")
+    raj_saves_account(raj, account_id, industry="Retail")
+    await press(pilot, "ctrl+s")
+    assert isinstance(app.screen, ConflictScreen)
+    assert keep_column(app) == ["yours"]
+    return results
+
+
 async def test_same_field_shows_both_values_and_taking_theirs_keeps_my_other_change(
     susan_app: AcctmapApp, raj: Database, database: Database, account_ids: dict[str, int]
 ) -> None:
@@ -142,11 +155,7 @@ async def test_keeping_mine_stores_mine_and_both_values_stay_in_history(
 ) -> None:
     acme = account_ids[ACME]
     async with susan_app.run_test(size=SIZE) as pilot:
-        _, results = await open_account_form(susan_app, pilot, acme)
-        await type_into(pilot, "industry", "Mining")
-        raj_saves_account(raj, acme, industry="Retail")
-        await press(pilot, "ctrl+s")
-        assert isinstance(susan_app.screen, ConflictScreen)
+        results = await industry_conflict(susan_app, pilot, raj, acme)
         await press(pilot, "y", "ctrl+s")
         assert results == [acme]
     assert stored_account(database, acme).industry == "Mining"
@@ -164,6 +173,18 @@ async def test_keeping_mine_stores_mine_and_both_values_stay_in_history(
         ("raj", "Logistics", "Retail"),
         ("susan", "Retail", "Mining"),
     ]
+
+
+async def test_a_choice_and_enter_arriving_together_are_taken_in_order(
+    susan_app: AcctmapApp, raj: Database, database: Database, account_ids: dict[str, int]
+) -> None:
+    """Over SSH "t" and Enter can come in one packet: Enter must not save "yours" first."""
+    acme = account_ids[ACME]
+    async with susan_app.run_test(size=SIZE) as pilot:
+        results = await industry_conflict(susan_app, pilot, raj, acme)
+        await burst(pilot, "t", "enter")
+        assert results == [acme]
+    assert stored_account(database, acme).industry == "Retail", "theirs, as chosen"
 
 
 async def test_choosing_per_field_stores_each_choice(
