@@ -9,7 +9,7 @@ the action still sees what those keys did.
 from __future__ import annotations
 
 from sqlmodel import select
-from textual.widgets import SelectionList
+from textual.widgets import Input, SelectionList
 
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.data.db import Database
@@ -102,3 +102,17 @@ async def test_a_plan_item_typed_and_kept_in_one_burst_keeps_its_text(
         assert table.row_count == before + 1
         cells = [str(cell) for cell in table.get_row_at(table.row_count - 1)]
         assert any("Who signs?" in cell for cell in cells), cells
+
+
+async def test_letters_either_side_of_enter_in_one_burst_land_in_their_own_fields(
+    app: AcctmapApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        form, _ = await open_form(app, pilot)
+        first = form.query_one("#field-revenue-potential", Input)
+        first.focus()
+        await pilot.pause()
+        await burst(pilot, *"1.2M", "enter", *"70%")
+        second = form.focused
+        assert isinstance(second, Input) and second.id == "field-win-probability"
+        assert (first.value, second.value) == ("1.2M", "70%")
