@@ -53,6 +53,7 @@ from acctmap_tui.messages import AccountSelected
 from acctmap_tui.screens.pickers import ChoiceScreen, TickScreen
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.account_table import DEFAULT_COLUMNS, AccountTable
+from acctmap_tui.widgets.filter_box import FilterBox
 from acctmap_tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -222,8 +223,10 @@ class AccountMapView(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filter-row"):
-            yield Input(
-                placeholder="/ filter: name, contact, owner, stage, industry…", id="account-filter"
+            yield FilterBox(
+                self._filter_typed,
+                placeholder="/ filter: name, contact, owner, stage, industry…",
+                id="account-filter",
             )
             yield Static("", id="filter-chips", markup=False)
         # Above the table, so "press n" sits right under the filter; the table stays
@@ -469,10 +472,14 @@ class AccountMapView(Vertical):
         self._filter = replace(self._filter, **changes)
         self._apply()
 
+    def _filter_typed(self, text: str) -> None:
+        """Called by the filter box as its text changes, so rows and text share a frame."""
+        if text != self._filter.text:
+            self._set_filter(text=text)
+
     @on(Input.Changed, "#account-filter")
-    def _filter_typed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._set_filter(text=event.value)
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()  # already applied by _filter_typed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.screen.focused
@@ -495,8 +502,8 @@ class AccountMapView(Vertical):
         """Esc on the table drops every filter (in the box, Esc only leaves it)."""
         filter_box = self.query_one("#account-filter", Input)
         if not self._filter.is_empty:
-            filter_box.value = ""
             self._filter = MapFilter()
+            filter_box.value = ""  # the box sees no change of filter, so only one _apply
             self._apply()
 
     def action_toggle_mine(self) -> None:

@@ -19,7 +19,7 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -70,6 +70,13 @@ class AccountTable(ScrollView, can_focus=True):
     """The ranked, filtered, sorted account map; the cursor row is the selected account."""
 
     BINDING_GROUP_TITLE = "Account table"
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """The rows and columns to scroll over; the table's own size never follows them.
+
+    A new row count (every filter keystroke) would otherwise lay out and redraw the
+    whole screen; :meth:`_update_virtual_size` updates the scrollbars instead.
+    """
 
     COMPONENT_CLASSES = {
         "account-table--header",
@@ -229,7 +236,12 @@ class AccountTable(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         width = sum(column.width + GAP for column in self._columns)
-        self.virtual_size = Size(width, len(self._rows) + 1)
+        size = Size(width, len(self._rows) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
+            # What a layout pass does for a scrolling widget whose size is unchanged:
+            # show or hide the scrollbars, resize their thumbs, clamp the scroll.
+            self._scroll_update(size)
 
     # --- cursor ------------------------------------------------------------------------
 

@@ -9,10 +9,12 @@ import pytest
 from textual.widgets import Input
 from typer.testing import CliRunner
 
-from acctmap_tui.app import AcctmapApp
+from acctmap_tui.app import AcctmapApp, make_app
 from acctmap_tui.cli import app as cli_app
+from acctmap_tui.data.account_store import create_account
 from acctmap_tui.data.db import Database
 from acctmap_tui.data.models import Account
+from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.account_map_view import AccountMapView
 from acctmap_tui.widgets.account_table import AccountTable
 from tests.ui.helpers import screen_text, settle
@@ -300,3 +302,32 @@ async def test_health_column_and_has_findings_filter(database: Database) -> None
         await pilot.press("h")
         assert set(_shown_names(app)) == with_findings
         assert "[Has findings]" in screen_text(app)
+
+
+async def test_the_scrollbar_follows_the_filtered_row_count(
+    database: Database, account_ids: dict[str, int], settings: Settings
+) -> None:
+    """The table's row count changes without a screen layout; its scrollbar must still follow."""
+    with database.session() as session:
+        for number in range(40):
+            create_account({"name": f"Filler {number:02}"}, session=session, user="tester")
+        session.commit()
+    app = make_app(database, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one(AccountTable)
+        assert table.show_vertical_scrollbar
+        assert table.vertical_scrollbar.window_virtual_size == 46 + 1  # rows and header
+        await pilot.press("slash", *"cob")
+        await pilot.pause()
+        assert _shown_names(app) == ["Cobalt Mining"]
+        assert not table.show_vertical_scrollbar
+        await pilot.press("backspace", "backspace", "backspace", *"filler")
+        await pilot.pause()
+        assert len(_shown_names(app)) == 40
+        assert table.show_vertical_scrollbar
+        assert table.vertical_scrollbar.window_virtual_size == 40 + 1
+        await pilot.press("enter", "end")
+        await pilot.pause()
+        assert table.scroll_y == table.max_scroll_y > 0
+        assert "Filler 39" in screen_text(app)
