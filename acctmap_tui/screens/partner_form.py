@@ -20,11 +20,13 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
+from acctmap_tui.data.change_authors import latest_change
 from acctmap_tui.data.db import Database
 from acctmap_tui.data.history import record_values
 from acctmap_tui.data.models import Partner
 from acctmap_tui.data.people_store import (
     PeopleLookups,
+    StalePeopleRecordError,
     create_partner,
     delete_partner,
     get_partner,
@@ -40,6 +42,7 @@ from acctmap_tui.domain.contact_form import (
 )
 from acctmap_tui.errors import AcctmapError
 from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.screens.conflict import describe_change
 from acctmap_tui.screens.contact_form import FormData, PeopleFormScreen, explain_failure
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.fitted_table import ColumnSpec, FittedTable
@@ -51,6 +54,8 @@ PARTNER_COLUMNS = (
     ColumnSpec("Influence", "influence"),
     ColumnSpec("Notes", "notes", min_width=8),
 )
+
+PARTNER_LABELS = {f.column: f.label for f in PARTNER_FIELDS}
 
 NO_PARTNERS_TEXT = "No partners on this account yet — press n to add one."
 
@@ -107,11 +112,21 @@ class PartnersScreen(ModalScreen[bool]):
     class Loaded(Message):
         partners: list[Partner]
         error: str | None = None
+        note: str = ""
 
     @dataclass
     class Written(Message):
         text: str
         error: bool = False
+
+    @dataclass
+    class ChangedMeanwhile(Message):
+        """A delete found the partner saved since it was read; nothing was deleted."""
+
+        partner_id: int
+        version: int
+        name: str
+        said: str
 
     def __init__(self, database: Database, settings: Settings, account_id: int) -> None:
         super().__init__(id="partners-screen")
@@ -133,14 +148,15 @@ class PartnersScreen(ModalScreen[bool]):
         self._load()
 
     @work(thread=True, exclusive=True, group="partners-load")
-    def _load(self) -> None:
+    def _load(self, note: str = "") -> None:
+        """Read the partners; ``note`` (what was just done) is shown with them."""
         try:
             with self._database.session() as session:
                 partners = list_partners(self._account_id, session=session)
         except sa.exc.SQLAlchemyError as error:
             self.post_message(self.Loaded([], explain_failure(error)))
             return
-        self.post_message(self.Loaded(partners))
+        self.post_message(self.Loaded(partners, note=note))
 
     @on(Loaded)
     def _show(self, message: Loaded) -> None:
@@ -150,8 +166,10 @@ class PartnersScreen(ModalScreen[bool]):
         self.query_one(PartnersTable).set_rows(rows)
         if message.error:
             self._say(f"Could not read the partners: {message.error}")
-        elif not rows:
-            self._say(NO_PARTNERS_TEXT)
+        elif message.note or not rows:
+            self._say(
+                " ".join(part for part in (message.note, "" if rows else NO_PARTNERS_TEXT) if part)
+            )
         self.refresh_bindings()
 
     def _say(self, text: str) -> None:
@@ -171,7 +189,7 @@ class PartnersScreen(ModalScreen[bool]):
             if saved is not None:
                 self._changed = True
                 self._say("Saved.")
-                self._load()
+                self._load("Saved.")
 
         self.app.push_screen(
             PartnerFormScreen(self._database, self._settings, self._account_id, partner_id), done
@@ -197,27 +215,52 @@ class PartnersScreen(ModalScreen[bool]):
         partner = self._highlighted()
         if partner is None or partner.id is None:
             return
-        partner_id, version, name = partner.id, partner.version, partner.name
+        question = f"Delete the partner “{partner.name}” and whom they influence?"
+        self._confirm_delete(partner.id, partner.version, partner.name, question)
+
+    def _confirm_delete(
+        self, partner_id: int, version: int, name: str, question: str, *, again: bool = False
+    ) -> None:
+        """Ask, then delete the partner as it was at ``version``."""
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self._delete(partner_id, version, name)
+            elif again:
+                self._say(f"Not deleted: {name}.")
 
         self.app.push_screen(
             ConfirmScreen(
-                "Delete partner",
-                f"Delete the partner “{name}” and whom they influence? The history keeps a copy.",
+                "Changed since you looked" if again else "Delete partner",
+                f"{question} The history keeps a copy.",
+                confirm_label="Delete anyway" if again else "Delete",
             ),
             answered,
         )
 
     @work(thread=True, exclusive=True, group="partners-write")
     def _delete(self, partner_id: int, version: int, name: str) -> None:
+        """Delete at ``version``; a save made since is described and the user asked again."""
         try:
             with self._database.session() as session:
-                gone = delete_partner(
-                    partner_id, expected_version=version, session=session, user=self._settings.user
-                )
+                try:
+                    gone = delete_partner(
+                        partner_id,
+                        expected_version=version,
+                        session=session,
+                        user=self._settings.user,
+                    )
+                except StalePeopleRecordError as stale:
+                    change = latest_change("partner", partner_id, session=session)
+                    said = (
+                        describe_change(change, noun="partner", labels=PARTNER_LABELS)
+                        if change is not None
+                        else f"{stale.changed_by or 'Someone else'} changed this partner."
+                    )
+                    self.post_message(
+                        self.ChangedMeanwhile(partner_id, stale.current_version, name, said)
+                    )
+                    return
                 session.commit()
         except (AcctmapError, sa.exc.SQLAlchemyError) as error:
             self.post_message(self.Written(f"Not deleted: {explain_failure(error)}", error=True))
@@ -225,12 +268,21 @@ class PartnersScreen(ModalScreen[bool]):
         extra = f" and {gone} influence line{'s' if gone != 1 else ''}" if gone else ""
         self.post_message(self.Written(f"Deleted {name}{extra}."))
 
+    @on(ChangedMeanwhile)
+    def _changed_meanwhile(self, message: ChangedMeanwhile) -> None:
+        message.stop()
+        self._load()
+        question = f"{message.said}\n\nDelete “{message.name}” anyway?"
+        self._confirm_delete(
+            message.partner_id, message.version, message.name, question, again=True
+        )
+
     @on(Written)
     def _written(self, message: Written) -> None:
         message.stop()
         self._changed = self._changed or not message.error
-        self._load()
         self._say(message.text)
+        self._load(message.text)
 
     def action_back(self) -> None:
         """Back to the People tab."""

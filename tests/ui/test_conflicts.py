@@ -8,24 +8,31 @@ form or the confirmation is open.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from acctmap_tui.app import AcctmapApp, make_app
 from acctmap_tui.data.account_store import update_account
 from acctmap_tui.data.db import Database, open_database
-from acctmap_tui.data.models import Account, ChangeLogEntry, Contact, Seat
-from acctmap_tui.data.people_store import create_seat, update_contact, update_seat
+from acctmap_tui.data.models import Account, ChangeLogEntry, Contact, Partner, Seat
+from acctmap_tui.data.people_store import (
+    create_partner,
+    create_seat,
+    update_contact,
+    update_partner,
+    update_seat,
+)
 from acctmap_tui.screens.account_form import AccountFormScreen
 from acctmap_tui.screens.confirm import ConfirmScreen
 from acctmap_tui.screens.conflict import ConflictScreen
 from acctmap_tui.screens.contact_form import ContactFormScreen
 from acctmap_tui.screens.form_widgets import field_id
+from acctmap_tui.screens.partner_form import PartnersScreen
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.account_map_view import AccountMapView
 from acctmap_tui.widgets.account_table import AccountTable
@@ -377,6 +384,19 @@ async def test_deleting_a_contact_someone_just_changed_asks_again(
         assert session.get(Contact, priya.id) is None
 
 
+async def yes_after_raj_saves(
+    pilot: Pilot[object], raj: Database, save: Callable[[Session], object]
+) -> str:
+    """Answer yes to a delete while raj has just saved the record: the second question."""
+    assert isinstance(pilot.app.screen, ConfirmScreen)
+    with raj.session() as session:
+        save(session)
+        session.commit()
+    await press(pilot, "y")
+    assert isinstance(pilot.app.screen, ConfirmScreen), "asked once more"
+    return question(pilot.app)  # type: ignore[arg-type]
+
+
 async def test_deleting_a_seat_someone_just_changed_asks_again(
     susan_app: AcctmapApp, raj: Database, database: Database, account_ids: dict[str, int]
 ) -> None:
@@ -395,24 +415,62 @@ async def test_deleting_a_seat_someone_just_changed_asks_again(
         assert table.move_to_record(-seat_id)  # seats are listed under minus their id
         await settle(pilot)
         await press(pilot, "d")
-        assert isinstance(susan_app.screen, ConfirmScreen)
-        with raj.session() as session:  # raj renames it while susan is asked
-            update_seat(
+        text = await yes_after_raj_saves(
+            pilot,
+            raj,
+            lambda session: update_seat(
                 seat_id,
                 {"role_title": "CISO (new)"},
                 expected_version=version,
                 session=session,
                 user="raj",
-            )
-            session.commit()
-
-        await press(pilot, "y")
-
-        assert isinstance(susan_app.screen, ConfirmScreen)  # asked once more
-        text = question(susan_app)
+            ),
+        )
         assert "raj changed the seat “CISO” since you looked." in text
         assert "Delete it anyway?" in text
         await press(pilot, "y")
         assert not isinstance(susan_app.screen, ConfirmScreen)
     with database.session() as session:
         assert session.get(Seat, seat_id) is None
+
+
+async def test_deleting_a_partner_someone_just_changed_asks_again(
+    susan_app: AcctmapApp, raj: Database, database: Database, account_ids: dict[str, int]
+) -> None:
+    acme = account_ids[ACME]
+    with database.session() as session:
+        partner = create_partner(acme, {"name": "Globex SI"}, session=session, user="susan")
+        session.commit()
+        partner_id, version = partner.id, partner.version
+    assert partner_id is not None
+    async with susan_app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        susan_app.main_screen.show_account(acme)
+        await press(pilot, "3")
+        await press(pilot, "p")
+        assert isinstance(susan_app.screen, PartnersScreen)
+        await press(pilot, "d")
+        text = await yes_after_raj_saves(
+            pilot,
+            raj,
+            lambda session: update_partner(
+                partner_id,
+                {"notes": "Leads the rollout"},
+                expected_version=version,
+                session=session,
+                user="raj",
+            ),
+        )
+        assert "raj changed this partner just now (Notes)." in text
+        assert "Delete “Globex SI” anyway?" in text
+        await press(pilot, "n")
+        assert isinstance(susan_app.screen, PartnersScreen)
+        assert "Not deleted: Globex SI." in shown(susan_app)
+        with database.session() as session:
+            assert session.get(Partner, partner_id) is not None, "no means kept"
+
+        await press(pilot, "d", "y")  # asked again from the list: now it goes
+        assert isinstance(susan_app.screen, PartnersScreen)
+        assert "Deleted Globex SI." in shown(susan_app)
+    with database.session() as session:
+        assert session.get(Partner, partner_id) is None
