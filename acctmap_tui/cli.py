@@ -19,6 +19,8 @@ from acctmap_tui.errors import AcctmapError, DatabaseError
 from acctmap_tui.launcher import stdout_is_utf8
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from acctmap_tui.data.db import Database
     from acctmap_tui.data.deferred import DeferredDatabase
     from acctmap_tui.data.plan_document import PlanDocument
@@ -970,24 +972,27 @@ def undelete(
 ) -> None:
     """Bring back a deleted account with everything it held."""
     from acctmap_tui.data.account_store import find_account_by_name, restore_account
+    from acctmap_tui.data.retry import run_in_transaction
 
     database = _open(_chosen_db(ctx, db))
+    who = _settings(_chosen_user(ctx, user)).user
+
+    def restore(session: Session) -> str:
+        account = find_account_by_name(name, session=session, include_deleted=True)
+        if account is None or account.id is None:
+            fail(f"no account named {name!r}; `acctmap deleted` lists deleted accounts")
+        if account.deleted_at is None:
+            fail(f"{account.name!r} is not deleted")
+        restore_account(account.id, session=session, user=who)
+        return account.name
+
     try:
-        with database.session() as session:
-            account = find_account_by_name(name, session=session, include_deleted=True)
-            if account is None or account.id is None:
-                fail(f"no account named {name!r}; `acctmap deleted` lists deleted accounts")
-            if account.deleted_at is None:
-                fail(f"{account.name!r} is not deleted")
-            restore_account(
-                account.id, session=session, user=_settings(_chosen_user(ctx, user)).user
-            )
-            session.commit()
+        restored = run_in_transaction(database, restore)  # run again after a deadlock
     except AcctmapError as error:
         fail(str(error))
     finally:
         database.close()
-    typer.echo(f"Restored {account.name}")
+    typer.echo(f"Restored {restored}")
 
 
 # --- backup, restore, check (SQLite files) -----------------------------------------------

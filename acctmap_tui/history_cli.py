@@ -44,6 +44,7 @@ def revert_command(
             since and neither a confirmation nor ``--force`` accepted the value now.
         RevertCancelled: the person answered no.
     """
+    from acctmap_tui.data.retry import run_in_transaction
     from acctmap_tui.data.revert import (
         RevertConflictError,
         RevertError,
@@ -65,14 +66,16 @@ def revert_command(
             if not ask("Revert?"):
                 raise RevertCancelled
         accept = preview.current_json if preview.changed_since else None
-        with database.session() as session:
-            try:
-                result = revert_change(entry_id, session=session, user=user, accept_current=accept)
-                session.commit()
-            except RevertConflictError as conflict:
-                session.rollback()
-                preview = conflict.preview
-                continue
+        try:
+            result = run_in_transaction(  # run again if the server breaks a deadlock with it
+                database,
+                lambda session, accept=accept: revert_change(
+                    entry_id, session=session, user=user, accept_current=accept
+                ),
+            )
+        except RevertConflictError as conflict:
+            preview = conflict.preview
+            continue
         ids = ", ".join(f"#{new_id}" for new_id in result.new_entry_ids)
         return f"{result.summary} (recorded as {ids})"
     raise RevertConflictError(preview)

@@ -161,16 +161,21 @@ def test_forecast_table(demo_db: str) -> None:
     assert "Open pipeline by stage" in result.stdout and "Won:" in result.stdout
 
 
-def test_deleted_accounts_are_listed_and_restored_from_the_cli(database: Database) -> None:
+def _delete_acme(database: Database) -> None:
+    """An account "Acme Corp", deleted: what undelete brings back."""
     from acctmap_tui.data.account_store import delete_account
 
-    db = database.url
     with database.session() as session:
         session.add(Account(name="Acme Corp", name_key=name_key("Acme Corp")))
         session.commit()
         account = session.exec(select(Account)).one()
         delete_account(account.id, session=session, user="tester")
         session.commit()
+
+
+def test_deleted_accounts_are_listed_and_restored_from_the_cli(database: Database) -> None:
+    db = database.url
+    _delete_acme(database)
     runner = CliRunner()
     listed = runner.invoke(app, ["deleted", "--db", db])
     assert listed.exit_code == 0 and "Acme Corp" in listed.stdout
@@ -217,3 +222,32 @@ def test_scoring_settings_change_the_ranking(database: Database) -> None:
     assert bad.exit_code == 2 and "value weight 2.0 is not between 0 and 1" in bad.stderr
     reset = json.loads(runner.invoke(app, ["scoring", "--db", db, "--reset"]).stdout)
     assert reset["tier1_share"] == 0.2
+
+
+def test_undelete_is_run_again_when_the_server_breaks_a_deadlock_with_it(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a team server a restore can meet a colleague's save in a deadlock; it retries."""
+    import psycopg
+    import sqlalchemy as sa
+
+    from acctmap_tui.data import account_store
+
+    _delete_acme(database)
+    real_restore = account_store.restore_account
+    calls: list[int] = []
+
+    def deadlocked_once(account_id: int, **kwargs: object) -> Account:
+        calls.append(account_id)
+        if len(calls) == 1:
+            original = psycopg.OperationalError("deadlock detected")
+            original.sqlstate = "40P01"  # type: ignore[misc]
+            raise sa.exc.OperationalError("UPDATE account", {}, original)
+        return real_restore(account_id, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(account_store, "restore_account", deadlocked_once)
+    restored = CliRunner().invoke(app, ["undelete", "Acme Corp", "--db", database.url])
+    assert restored.exit_code == 0, restored.output
+    assert "Restored Acme Corp" in restored.stdout
+    assert len(calls) == 2, "the first attempt was rolled back and run again"
+    assert [r["name"] for r in _json(["accounts", "--db", database.url])] == ["Acme Corp"]
