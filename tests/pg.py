@@ -54,11 +54,19 @@ class PgServer:
         return self._template
 
     @contextmanager
-    def scratch_database(self, *, migrated: bool) -> Iterator[str]:
-        """The URL of a new database (migrated, or empty), dropped when the block ends."""
+    def scratch_database(self, *, migrated: bool, icu_locale: str | None = None) -> Iterator[str]:
+        """The URL of a new database (migrated, or empty), dropped when the block ends.
+
+        ``icu_locale`` (e.g. "en-US") makes an empty database that sorts text by that
+        locale, as a server set up for people rather than for tests would.
+        """
         name = f"{PREFIX}{uuid.uuid4().hex[:12]}"
-        template = f' TEMPLATE "{self._migrated_template()}"' if migrated else ""
-        self._execute(f'CREATE DATABASE "{name}"{template}')
+        if icu_locale is not None:
+            assert not migrated, "a database with its own locale starts from template0"
+            options = f" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{icu_locale}'"
+        else:
+            options = f' TEMPLATE "{self._migrated_template()}"' if migrated else ""
+        self._execute(f'CREATE DATABASE "{name}"{options}')
         try:
             yield self._url_of(name)
         finally:

@@ -36,6 +36,7 @@ from acctmap_tui.data.models import (
     TeamMember,
     name_key,
 )
+from acctmap_tui.data.text_order import by_code_point
 from acctmap_tui.data.types import utc_now
 from acctmap_tui.domain.vocabulary import STANDARD_DISCOVERY_QUESTIONS, ChangeAction
 from acctmap_tui.errors import AcctmapError
@@ -338,7 +339,7 @@ def find_account_by_name(
 
 def list_team_members(*, session: Session, include_inactive: bool = False) -> list[TeamMember]:
     """Our team, by name: the people an account can be owned by."""
-    statement = select(TeamMember).order_by(TeamMember.name)
+    statement = select(TeamMember).order_by(by_code_point(TeamMember.name), TeamMember.id)
     if not include_inactive:
         statement = statement.where(col(TeamMember.active).is_(True))
     return list(session.exec(statement))

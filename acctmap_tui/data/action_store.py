@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from acctmap_tui.data.history import record_created, record_deleted, record_updated, record_values
 from acctmap_tui.data.models import Account, NextAction, TeamMember
+from acctmap_tui.data.text_order import by_code_point
 from acctmap_tui.data.types import utc_now
 from acctmap_tui.domain.values import ValueInputError
 from acctmap_tui.errors import AcctmapError
@@ -103,7 +104,7 @@ def list_owner_choices(*, session: Session) -> list[OwnerChoice]:
     statement = (
         select(TeamMember.id, TeamMember.name, TeamMember.username)
         .where(TeamMember.active.is_(True))
-        .order_by(TeamMember.name)
+        .order_by(by_code_point(TeamMember.name), TeamMember.id)
     )
     return [OwnerChoice(*record) for record in session.exec(statement)]
 

@@ -41,6 +41,7 @@ from acctmap_tui.data.models import (
     Seat,
     TeamMember,
 )
+from acctmap_tui.data.text_order import by_code_point
 from acctmap_tui.domain.org_rules import (
     ProposedLines,
     ReportingCycleError,
@@ -324,7 +325,7 @@ def contact_names(account_id: int, *, session: Session) -> dict[int, str]:
     statement = (
         select(Contact.id, Contact.name)
         .where(Contact.account_id == account_id)
-        .order_by(Contact.name, Contact.id)
+        .order_by(by_code_point(Contact.name), Contact.id)
     )
     return {cid: name for cid, name in session.exec(statement) if cid is not None}
 
@@ -476,7 +477,11 @@ def _all_columns(record: SQLModel) -> dict[str, Any]:
 
 def direct_reports(contact_id: int, *, session: Session) -> list[Contact]:
     """The contacts whose solid line goes to ``contact_id``, by name."""
-    statement = select(Contact).where(Contact.reports_to_id == contact_id).order_by(Contact.name)
+    statement = (
+        select(Contact)
+        .where(Contact.reports_to_id == contact_id)
+        .order_by(by_code_point(Contact.name), Contact.id)
+    )
     return list(session.exec(statement))
 
 
@@ -511,7 +516,9 @@ def delete_contact(
         deleted.report_names.append(report.name)
         _update(report, {"reports_to_id": new_manager_id}, session=session, user=user)
     for other in session.exec(
-        select(Contact).where(Contact.dotted_line_to_id == contact_id).order_by(Contact.name)
+        select(Contact)
+        .where(Contact.dotted_line_to_id == contact_id)
+        .order_by(by_code_point(Contact.name), Contact.id)
     ).all():
         assert other.id is not None
         deleted.dotted.append(other.id)
@@ -801,7 +808,9 @@ def delete_partner(
 def list_partners(account_id: int, *, session: Session) -> list[Partner]:
     """The account's partners, by name."""
     statement = (
-        select(Partner).where(Partner.account_id == account_id).order_by(Partner.name, Partner.id)
+        select(Partner)
+        .where(Partner.account_id == account_id)
+        .order_by(by_code_point(Partner.name), Partner.id)
     )
     return list(session.exec(statement))
 
@@ -984,7 +993,7 @@ def list_seat_rows(account_id: int, *, session: Session) -> list[SeatRow]:
         .join(manager, Seat.reports_to_id == manager.id, isouter=True)
         .join(holder, Seat.contact_id == holder.id, isouter=True)
         .where(Seat.account_id == account_id)
-        .order_by(Seat.role_title, Seat.id)
+        .order_by(by_code_point(Seat.role_title), Seat.id)
     )
     return [SeatRow(*row) for row in session.exec(statement)]
 
@@ -1006,7 +1015,7 @@ def people_lookups(account_id: int, *, session: Session) -> PeopleLookups:
     members = session.exec(
         select(TeamMember.id, TeamMember.name)
         .where(col(TeamMember.active).is_(True))
-        .order_by(TeamMember.name)
+        .order_by(by_code_point(TeamMember.name), TeamMember.id)
     )
     left = session.exec(
         select(Contact.id, Contact.left_on).where(

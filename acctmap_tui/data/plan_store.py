@@ -37,6 +37,7 @@ from acctmap_tui.data.models import (
     Versioned,
 )
 from acctmap_tui.data.repo import ContactRow, list_contact_rows
+from acctmap_tui.data.text_order import by_code_point
 from acctmap_tui.domain.plan_fields import PLAN_FIELDS, PlanList, PlanRecord
 from acctmap_tui.domain.qualification import EDITABLE_COLUMNS as QUALIFICATION_COLUMNS
 from acctmap_tui.domain.vocabulary import STANDARD_DISCOVERY_QUESTIONS
@@ -262,7 +263,9 @@ def load_plan(account_id: int, *, session: Session) -> PlanData:
     contacts = {
         contact.id: contact.name
         for contact in session.exec(
-            select(Contact).where(Contact.account_id == account_id).order_by(Contact.name)
+            select(Contact)
+            .where(Contact.account_id == account_id)
+            .order_by(by_code_point(Contact.name), Contact.id)
         )
         if contact.id is not None
     }

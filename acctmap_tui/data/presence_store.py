@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from acctmap_tui.data.models import Account, Presence
+from acctmap_tui.data.text_order import by_code_point
 from acctmap_tui.data.types import utc_now
 
 PRESENCE_TTL = timedelta(seconds=30)
@@ -151,7 +152,7 @@ def others(
         )
         .join(Account, col(Account.id) == col(Presence.account_id), isouter=True)
         .where(col(Presence.heartbeat_at) >= moment - PRESENCE_TTL)
-        .order_by(col(Presence.user), col(Presence.id))
+        .order_by(by_code_point(col(Presence.user)), col(Presence.id))
     )
     if presence_id is not None:
         statement = statement.where(col(Presence.id) != presence_id)

@@ -15,6 +15,7 @@ from acctmap_tui.data.models import (
     AppSetting,
     Contact,
 )
+from acctmap_tui.data.text_order import by_code_point
 from acctmap_tui.data.types import utc_now
 from acctmap_tui.domain.vocabulary import BuyingRole, Sentiment
 
@@ -79,6 +80,6 @@ def list_contact_rows(account_id: int, *, session: Session) -> list[ContactRow]:
         )
         .join(manager, Contact.reports_to_id == manager.id, isouter=True)
         .where(Contact.account_id == account_id)
-        .order_by(Contact.name, Contact.id)
+        .order_by(by_code_point(Contact.name), Contact.id)
     )
     return [ContactRow(*row) for row in session.exec(statement)]
