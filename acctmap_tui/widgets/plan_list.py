@@ -127,6 +127,22 @@ class PlanListPanel(Vertical):
         self._baseline = [i for i in self._baseline if i.id != record_id]
         self._changed()
 
+    def edited_and_loaded(self, record_id: int) -> tuple[EditedItem | None, EditedItem | None]:
+        """The stored item as the user has edited it, and as it was loaded."""
+        mine = next((i for i in self.items if i.id == record_id), None)
+        base = next((i for i in self._baseline if i.id == record_id), None)
+        return mine, base
+
+    def merge_stored(self, record_id: int, texts: dict[str, str], stored: dict[str, str]) -> None:
+        """Someone saved the item meanwhile: show ``texts`` (the user's edit merged with
+        theirs) and measure "unsaved" against ``stored`` (what they saved)."""
+        mine, base = self.edited_and_loaded(record_id)
+        if mine is not None:
+            mine.texts = dict(texts)
+        if base is not None:
+            base.texts = dict(stored)
+        self._changed()
+
     @property
     def table(self) -> PlanListTable:
         return self.query_one(PlanListTable)

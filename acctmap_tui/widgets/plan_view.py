@@ -17,7 +17,7 @@ save/discard/cancel before switching account or quitting.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,7 +51,7 @@ from acctmap_tui.data.plan_store import (
 )
 from acctmap_tui.data.retry import run_in_transaction
 from acctmap_tui.domain.account_form import FieldKind
-from acctmap_tui.domain.merge import Side
+from acctmap_tui.domain.merge import MergeResult, Side, three_way_merge
 from acctmap_tui.domain.plan_fields import (
     LIST_SPECS,
     LOOKUP_CONTACTS,
@@ -93,6 +93,9 @@ REFRESH_NOTE = (
 )
 
 QUALIFICATION_PREFIX = "qualification."
+
+ITEM_PREFIX = "item:"
+"""Starts the conflict dialog's key of a list item's field: ``item:competitors:7:threat``."""
 """Marks a Qualification text among the plan fields a conflict dialog shows."""
 
 QUALIFICATION_PANE_ID = "plan-qualification"
@@ -123,6 +126,45 @@ class _SaveOutcome:
     message: str = ""
     conflicts: list[PlanConflict] = field(default_factory=list)
     merged: bool = False
+
+
+@dataclass
+class _ItemMerge:
+    """A list item both the user and someone else changed: the merge, and its choices."""
+
+    panel: PlanListPanel
+    conflict: PlanConflict
+    record_id: int
+    stored: dict[str, str]
+    """Their item as text, by column."""
+    result: MergeResult
+
+    @property
+    def table(self) -> str:
+        return self.conflict.table
+
+    def key(self, column: str) -> str:
+        return f"{ITEM_PREFIX}{self.panel.spec.kind.value}:{self.record_id}:{column}"
+
+    @property
+    def rows(self) -> list[ConflictRow]:
+        """The dialog's rows: the fields both changed, named with the item."""
+        who = self.conflict.changed_by or ""
+        return [
+            ConflictRow(
+                self.key(c.column), f"{c.label} ({self.conflict.label})", c.mine, c.theirs, who
+            )
+            for c in self.result.conflicts
+        ]
+
+    def apply(self, choices: Mapping[str, Side]) -> None:
+        """Put the merged text in the list: theirs, the user's other edits on top, and
+        the user's value wherever they chose to keep it."""
+        texts = dict(self.result.merged)
+        for conflict in self.result.conflicts:
+            if choices.get(self.key(conflict.column)) is Side.MINE:
+                texts[conflict.column] = conflict.mine
+        self.panel.merge_stored(self.record_id, texts, self.stored)
 
 
 class PlanPeopleTable(FittedTable):
@@ -392,11 +434,12 @@ class PlanView(Vertical):
         self._say("Changes discarded.")
         self.call_after_refresh(self._refresh_state)
 
-    async def save(self) -> bool:
+    async def save(self, *, merged: bool = False) -> bool:
         """Check and write the whole plan; True when nothing unsaved is left.
 
         A bad value, a busy database or someone else's change keeps every edit on
-        screen and says why (False).
+        screen and says why (False). ``merged``: the edits were just merged with a
+        colleague's, which the "Saved" message then says.
         """
         if not self._loaded or self._data is None:
             return True
@@ -423,7 +466,8 @@ class PlanView(Vertical):
         self.post_message(self.Saved(account_id))
         self._assess_health(account_id)
         await self._reload(account_id)
-        self._say("Saved (merged with a change made meanwhile)." if outcome.merged else "Saved.")
+        merged = merged or outcome.merged
+        self._say("Saved (merged with a change made meanwhile)." if merged else "Saved.")
         return True
 
     def ask_to_leave(self, then: Callable[[], object], *, what: str = "") -> None:
@@ -830,9 +874,16 @@ class PlanView(Vertical):
             self._say(outcome.message)
             return
         rows, theirs = self._conflicting_fields(outcome.conflicts)
+        items = self._item_merges(outcome.conflicts)
+        for merge in items:
+            rows += merge.rows
+            theirs.update({row.column: row.theirs for row in merge.rows})
         if rows:
-            self._ask_field_by_field(outcome.conflicts, rows, theirs)
+            self._ask_field_by_field(outcome.conflicts, rows, theirs, items)
             return
+        merged_ids = {(merge.table, str(merge.record_id)) for merge in items}
+        for merge in items:  # nothing to decide: their fields, with the user's on top
+            merge.apply({})
         details = []
         for conflict in outcome.conflicts:
             if conflict.current_version is not None:
@@ -841,13 +892,43 @@ class PlanView(Vertical):
                 )
             elif conflict.current is None and conflict.expected_version is not None:
                 self._forget_deleted_item(conflict)
-            details.append(conflict.describe() + self._conflict_fields(conflict))
+            if (conflict.table, conflict.record_id) not in merged_ids:
+                details.append(conflict.describe() + self._conflict_fields(conflict))
+        if not details:  # only list items others changed in other fields: merged
+            self.run_worker(self.save(merged=True), group="plan-view-save", exclusive=True)
+            return
         self._say(
             "Not saved: "
             + "; ".join(details)
             + " since you opened the plan. Your edits are still here: ctrl+s saves them "
             "over theirs."
         )
+
+    def _item_merges(self, conflicts: list[PlanConflict]) -> list[_ItemMerge]:
+        """List items someone saved while the user had them open, merged field by field.
+
+        Deleted and new items are left out: the one-line message covers those.
+        """
+        merges = []
+        for conflict in conflicts:
+            kind = _list_of(conflict.table)
+            if kind is None or conflict.current is None or conflict.expected_version is None:
+                continue
+            panel = self._panel(kind)
+            record_id = int(conflict.record_id)
+            mine, loaded = panel.edited_and_loaded(record_id)
+            if mine is None or loaded is None:
+                continue  # the user deleted it: the save says so
+            stored = item_texts(panel.spec, conflict.current, panel.lookups)
+            result = three_way_merge(
+                loaded.texts,
+                mine.texts,
+                stored,
+                labels={f.column: f.label for f in panel.spec.fields},
+                order=[f.column for f in panel.spec.fields],
+            )
+            merges.append(_ItemMerge(panel, conflict, record_id, stored, result))
+        return merges
 
     def _conflicting_fields(
         self, conflicts: list[PlanConflict]
@@ -888,10 +969,19 @@ class PlanView(Vertical):
         return rows, theirs
 
     def _ask_field_by_field(
-        self, conflicts: list[PlanConflict], rows: list[ConflictRow], theirs: dict[str, str]
+        self,
+        conflicts: list[PlanConflict],
+        rows: list[ConflictRow],
+        theirs: dict[str, str],
+        items: list[_ItemMerge],
     ) -> None:
         """Show the conflict dialog; save again with the chosen value of each field."""
-        others = [c.describe() for c in conflicts if _record_of(c.table) is None]
+        in_dialog = {(merge.table, str(merge.record_id)) for merge in items}
+        others = [
+            c.describe()
+            for c in conflicts
+            if _record_of(c.table) is None and (c.table, c.record_id) not in in_dialog
+        ]
         intro = "Also: " + "; ".join(others) + "." if others else ""
 
         def chosen(choices: dict[str, Side] | None) -> None:
@@ -908,9 +998,11 @@ class PlanView(Vertical):
                     )
                 elif conflict.current is None and conflict.expected_version is not None:
                     self._forget_deleted_item(conflict)
+            for merge in items:
+                merge.apply(choices)
             texts = self._read_raw()
             for key, side in choices.items():
-                if side is not Side.THEIRS:
+                if side is not Side.THEIRS or key.startswith(ITEM_PREFIX):
                     continue
                 # Theirs is stored: it is shown, and no longer an edit.
                 if key.startswith(QUALIFICATION_PREFIX) and self._qualification is not None:
@@ -949,7 +1041,7 @@ class PlanView(Vertical):
         return f" ({', '.join(parts)})" if parts else ""
 
     def _forget_deleted_item(self, conflict: PlanConflict) -> None:
-        kind = next((k for k, m in LIST_MODELS.items() if m.__tablename__ == conflict.table), None)
+        kind = _list_of(conflict.table)
         if kind is not None:
             self._panel(kind).forget_record(int(conflict.record_id))
 
@@ -965,6 +1057,10 @@ def _overlaps(conflicts: list[PlanConflict], changes: PlanChanges, data: PlanDat
         if theirs & set(changes.records.get(record, {})):
             return True
     return False
+
+
+def _list_of(table: str) -> PlanList | None:
+    return next((k for k, m in LIST_MODELS.items() if m.__tablename__ == table), None)
 
 
 def _record_of(table: str) -> PlanRecord | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -616,3 +618,89 @@ async def test_quitting_with_unsaved_plan_edits_asks_first(
     assert not app.is_running
     with database.session() as session:
         assert session.get(Account, account_ids[ACME]).industry == "Rail"  # type: ignore[union-attr]
+
+
+def _raj_edits_competitor(database: Database, acme: int, name: str, **values: str) -> None:
+    """Raj saves one competitor of the plan (as his app would: the whole list, in order)."""
+    from acctmap_tui.data.plan_store import (
+        ItemChange,
+        ListChanges,
+        PlanChanges,
+        load_plan,
+        save_plan,
+    )
+    from acctmap_tui.domain.plan_fields import PlanList
+
+    with database.session() as session:
+        versions = load_plan(acme, session=session).versions
+        rows = session.exec(
+            select(Competitor).where(Competitor.account_id == acme).order_by(Competitor.position)
+        ).all()
+        items = [ItemChange(row.id, dict(values) if row.name == name else {}) for row in rows]
+        save_plan(
+            acme,
+            PlanChanges(lists={PlanList.COMPETITORS: ListChanges(items)}),
+            expected_versions=versions,
+            session=session,
+            user="raj",
+        )
+        session.commit()
+
+
+def _route_max(database: Database, acme: int) -> Competitor:
+    with database.session() as session:
+        return session.exec(
+            select(Competitor).where(Competitor.account_id == acme, Competitor.name == "RouteMax")
+        ).one()
+
+
+@asynccontextmanager
+async def editing_route_max(
+    database: Database, acme: int
+) -> AsyncIterator[tuple[AcctmapApp, Pilot[object], PlanView]]:
+    """The plan's competitors, with RouteMax (the first) open in the item editor."""
+    app = plan_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await open_plan(app, pilot, acme)
+        await focus_list(app, pilot, "competitors", "solution")
+        await pilot.press("e")
+        yield app, pilot, view
+
+
+async def test_a_list_item_changed_meanwhile_in_other_fields_is_merged(
+    database: Database, account_ids: dict[str, int]
+) -> None:
+    acme = account_ids[ACME]
+    async with editing_route_max(database, acme) as (app, pilot, view):
+        await fill_item(pilot, {"strengths": "Cheap"})
+        _raj_edits_competitor(database, acme, "RouteMax", weaknesses="Slow support")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen), "nothing to decide"
+        assert "Saved (merged with a change made meanwhile)." in shown(app)
+        assert not view.is_dirty
+    route_max = _route_max(database, acme)
+    assert (route_max.strengths, route_max.weaknesses) == ("Cheap", "Slow support")
+
+
+@pytest.mark.parametrize(("keys", "kept"), [((), "No API"), (("t",), "Slow support")])
+async def test_a_list_item_field_both_changed_asks_in_the_conflict_dialog(
+    database: Database, account_ids: dict[str, int], keys: tuple[str, ...], kept: str
+) -> None:
+    acme = account_ids[ACME]
+    async with editing_route_max(database, acme) as (app, pilot, view):
+        await fill_item(pilot, {"strengths": "Cheap", "weaknesses": "No API"})
+        _raj_edits_competitor(database, acme, "RouteMax", weaknesses="Slow support")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)
+        text = shown(app)
+        assert "Weaknesses (competitor 'RouteMax'): keeping yours" in text
+        assert "Yours: No API" in text and "Theirs (raj): Slow support" in text
+        assert _route_max(database, acme).strengths is None, "nothing saved while asking"
+        await pilot.press(*keys, "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConflictScreen)
+        assert not view.is_dirty
+    route_max = _route_max(database, acme)
+    assert (route_max.strengths, route_max.weaknesses) == ("Cheap", kept)
