@@ -300,8 +300,8 @@ def _notes(entry: ChangeLogEntry, kind: RevertKind, record: Any) -> tuple[str, .
         return ()
     if entry.entity == "contact" and kind is RevertKind.RESTORE:
         return (
-            "Reporting lines and relationships changed by the deletion are entries of "
-            "their own: revert them one by one.",
+            "Their reporting lines, relationships and seats come back too, wherever "
+            "nobody has changed them since.",
         )
     if entry.entity == "contact" and kind is RevertKind.REMOVE:
         return ("Their direct reports become tops of the chart; their relationships go too.",)
@@ -433,12 +433,10 @@ def _restore(
     record_id = int(entry.entity_id)
     version = _next_version(entry, session=session)
     if entry.entity == "contact":
-        deleted = people_store.DeletedContact(
-            contact_id=record_id,
-            account_id=values["account_id"],
-            name=values.get("name", ""),
-            columns={**values, "id": record_id, "version": version - 1},
-        )
+        from acctmap_tui.data.contact_deletion_log import deleted_contact_from_log
+
+        columns = {**values, "id": record_id, "version": version - 1}
+        deleted = deleted_contact_from_log(entry, columns, session=session)
         people_store.restore_contact(deleted, session=session, user=user)
         return
     columns = set(model.__table__.columns.keys())  # type: ignore[attr-defined]

@@ -355,3 +355,69 @@ def test_a_partner_and_its_relationship_come_back_one_entry_at_a_time(
             4,
         )
         assert edge.kind is RelationshipKind.INFLUENCES
+
+
+def test_reverting_a_contact_delete_brings_back_their_lines_seat_and_relationships(
+    database: Database,
+) -> None:
+    """As ``u`` does in the deleting session: everything the deletion changed around them,
+    except what someone has changed since."""
+    from acctmap_tui.data.models import Relationship, Seat
+    from acctmap_tui.data.people_store import ReportsChoice, create_relationship, create_seat
+    from acctmap_tui.domain.vocabulary import RelationshipKind
+
+    account_id = _account(database)
+    with database.session() as session:
+
+        def add(name: str, **values: object) -> int:
+            contact = create_contact(
+                account_id, {"name": name, **values}, session=session, user="raj"
+            )
+            assert contact.id is not None
+            return contact.id
+
+        mia = add("Mia Chen")
+        dana = add("Dana Reyes", reports_to_id=mia)
+        leo, ana = add("Leo Park", reports_to_id=dana), add("Ana Ruiz", reports_to_id=dana)
+        kim = add("Kim Lee", dotted_line_to_id=dana)
+        seat = create_seat(
+            account_id, {"role_title": "CISO", "contact_id": dana}, session=session, user="raj"
+        )
+        create_relationship(
+            account_id,
+            {"kind": RelationshipKind.KNOWS, "source_contact_id": kim, "target_contact_id": dana},
+            session=session,
+            user="raj",
+        )
+        session.commit()
+        delete_contact(
+            dana,
+            expected_version=None,
+            reports=ReportsChoice.TO_MANAGER,
+            session=session,
+            user="raj",
+        )
+        session.commit()
+        entry = _entry(session, entity="contact", action=ChangeAction.DELETE)
+        # Meanwhile susan moves Ana elsewhere: that move is hers and stays.
+        update_contact(
+            ana, {"reports_to_id": None}, expected_version=None, session=session, user="susan"
+        )
+        session.commit()
+        assert "come back too" in preview_revert(entry.id, session=session).question
+
+        revert_change(entry.id, session=session, user="susan")
+        session.commit()
+    with database.session() as session:
+        assert session.get(Contact, dana) is not None
+        assert session.get(Contact, leo).reports_to_id == dana  # type: ignore[union-attr]
+        assert session.get(Contact, ana).reports_to_id is None  # type: ignore[union-attr]
+        assert session.get(Contact, kim).dotted_line_to_id == dana  # type: ignore[union-attr]
+        assert session.get(Seat, seat.id).contact_id == dana  # type: ignore[union-attr]
+        [relationship] = session.exec(select(Relationship)).all()
+        assert (relationship.source_contact_id, relationship.target_contact_id) == (kim, dana)
+        reverts = _revert_entries(session, entry.id)
+        assert {(e.entity, e.action) for e in reverts} >= {
+            ("contact", ChangeAction.REVERT),
+            ("relationship", ChangeAction.REVERT),
+        }
