@@ -14,7 +14,6 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.dom import DOMNode
-from textual.message_pump import MessagePump
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
@@ -176,11 +175,11 @@ def after_typed_keys(screen: Screen[Any], action: Callable[[], object]) -> None:
     It runs unless the screen has been closed or covered (by Escape's question,
     say) on the way.
     """
-    lap: list[MessagePump] = []
-    node: MessagePump | None = screen.focused or screen
-    while node is not None:
+    lap: list[DOMNode] = []
+    node: DOMNode | None = screen.focused or screen
+    while node is not None:  # the message path, up to the app itself
         lap.append(node)
-        node = node._parent  # noqa: SLF001 - the message path, up to the app itself
+        node = node.parent
     path = lap * 2
 
     def hop(index: int) -> None:
