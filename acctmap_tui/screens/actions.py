@@ -45,6 +45,7 @@ from acctmap_tui.screens.confirm import ConfirmScreen
 from acctmap_tui.settings import Settings
 from acctmap_tui.widgets.fitted_table import ColumnSpec, FittedTable
 from acctmap_tui.widgets.formatting import EMPTY, text_or_empty
+from acctmap_tui.widgets.text_inputs import LineInput
 
 ACTION_COLUMNS = (
     ColumnSpec("Done", "done"),
@@ -172,15 +173,15 @@ class ActionsScreen(ModalScreen[bool]):
                         yield Label("What", classes="action-field-label")
                         # An edit starts at the end of the text, not with it all selected,
                         # so a stray key does not wipe the description.
-                        yield Input(
+                        yield LineInput(
                             placeholder="what needs doing", select_on_focus=False, id="action-what"
                         )
                     with Vertical(id="action-owner-field", classes="action-field"):
                         yield Label("Owner (part of name)", classes="action-field-label")
-                        yield Input(placeholder="nobody", id="action-owner")
+                        yield LineInput(placeholder="nobody", id="action-owner")
                     with Vertical(id="action-due-field", classes="action-field"):
                         yield Label("Due", classes="action-field-label")
-                        yield Input(placeholder="YYYY-MM-DD", id="action-due")
+                        yield LineInput(placeholder="YYYY-MM-DD", id="action-due")
             yield Static("", id="actions-message", markup=False)
         yield Footer(compact=True)
 

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from acctmap_tui.data.account_store import AccountNotFoundError
 from acctmap_tui.data.db import Database
 from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.widgets.text_inputs import LineInput
 
 
 def default_file_name(account_name: str) -> str:
@@ -119,7 +120,7 @@ class ExportPlanScreen(ModalScreen[Path | None]):
         with Vertical(id="export-plan-dialog") as dialog:
             dialog.border_title = Content(f"Export plan: {self._account_name}")
             yield Static("Markdown file to write:", id="export-plan-label", markup=False)
-            yield Input(default_file_name(self._account_name), id="export-plan-path")
+            yield LineInput(default_file_name(self._account_name), id="export-plan-path")
             yield Static(
                 "The export shows the saved plan: your unsaved edits are not in it."
                 if self._unsaved_note

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from acctmap_tui.screens.confirm import ConfirmScreen
+from acctmap_tui.widgets.text_inputs import LineInput, TextBox
 
 
 class InputKind(Enum):
@@ -51,7 +52,7 @@ def make_input(
     """The input widget for one field, with the id and classes the forms' CSS expects."""
     widget_id = field_id(key)
     if kind is InputKind.LONG:
-        return TextArea(
+        return TextBox(
             id=widget_id,
             classes="form-input form-long",
             compact=True,
@@ -66,7 +67,7 @@ def make_input(
             prompt="(none)",
             compact=True,
         )
-    return Input(
+    return LineInput(
         placeholder=hint,
         id=widget_id,
         classes="form-input",

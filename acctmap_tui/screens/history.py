@@ -32,6 +32,7 @@ from acctmap_tui.data.types import utc_now
 from acctmap_tui.messages import DatabaseChanged
 from acctmap_tui.screens.confirm import ConfirmScreen
 from acctmap_tui.widgets.fitted_table import ColumnSpec, FittedTable
+from acctmap_tui.widgets.text_inputs import LineInput
 
 
 def history_columns(*, ascii_only: bool = False) -> tuple[ColumnSpec, ...]:
@@ -210,7 +211,7 @@ class HistoryScreen(ModalScreen[None]):
         with Vertical(id="history-dialog") as dialog:
             dialog.border_title = Content(f"History: {self._account_name or 'account'}")
             yield Static("Loading…", id="history-summary", markup=False)
-            yield Input(placeholder="Filter: who, record, field or value", id="history-filter")
+            yield LineInput(placeholder="Filter: who, record, field or value", id="history-filter")
             yield HistoryTable(history_columns(ascii_only=self._ascii_only), id="history-table")
             yield Static("", id="history-detail", markup=False)
             yield Static(

@@ -36,6 +36,7 @@ from acctmap_tui.interchange.csv_import import (
 )
 from acctmap_tui.interchange.csv_read import CsvFile, read_csv
 from acctmap_tui.screens.export_plan import resolve_path
+from acctmap_tui.widgets.text_inputs import LineInput
 
 if TYPE_CHECKING:
     from acctmap_tui.app import AcctmapApp
@@ -114,7 +115,7 @@ class ImportCsvScreen(ModalScreen[ImportDone | None]):
         with Vertical(id="import-dialog") as dialog:
             dialog.border_title = Content(f"{TITLES[self._kind]} from CSV")
             yield Static("CSV file:", id="import-label", markup=False)
-            yield Input(placeholder=f"e.g. {self._kind.value}.csv", id="import-path")
+            yield LineInput(placeholder=f"e.g. {self._kind.value}.csv", id="import-path")
             with VerticalScroll(id="import-preview"):
                 yield Static("", id="import-preview-text", markup=False)
             yield ProgressBar(id="import-progress", show_eta=False)

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from acctmap_tui.widgets.text_inputs import LineInput
+
 
 def matching(names: Sequence[str], typed: str) -> list[str]:
     """The names containing every typed word (any case), those starting with it first."""
@@ -40,7 +42,9 @@ class PersonPickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="picker-dialog", id="person-picker") as dialog:
             dialog.border_title = self._title
-            yield Input(self._typed, placeholder="type part of a name", id="person-picker-input")
+            yield LineInput(
+                self._typed, placeholder="type part of a name", id="person-picker-input"
+            )
             yield OptionList(id="person-picker-list")
             yield Static("Enter choose · Esc cancel", classes="picker-hint")
 

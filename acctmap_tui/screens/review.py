@@ -49,6 +49,7 @@ from acctmap_tui.messages import DatabaseChanged
 from acctmap_tui.screens.actions import ActionsScreen, explain_failure
 from acctmap_tui.screens.form_widgets import cancel_form
 from acctmap_tui.settings import Settings
+from acctmap_tui.widgets.text_inputs import TextBox
 
 if TYPE_CHECKING:
     from acctmap_tui.app import AcctmapApp
@@ -87,7 +88,7 @@ class DecisionScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="decision-dialog") as dialog:
             dialog.border_title = Content(f"Decision: {self._account_name}")
-            yield TextArea(id="decision-text", soft_wrap=True, show_line_numbers=False)
+            yield TextBox(id="decision-text", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="decision-message", markup=False)
             yield Static("ctrl+s save, escape cancel", id="decision-hint", markup=False)
 

@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widgets import Input
+
+from acctmap_tui.widgets.text_inputs import LineInput
 
 
-class FilterBox(Input):
+class FilterBox(LineInput):
     """A one-line input that hands each new text straight to ``on_text``.
 
     Two things make a plain :class:`Input` slow to filter 10,000 rows as you type:

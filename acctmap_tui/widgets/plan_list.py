@@ -26,6 +26,7 @@ from acctmap_tui.screens.confirm import ConfirmScreen
 from acctmap_tui.screens.form_widgets import after_typed_keys
 from acctmap_tui.widgets.fitted_table import ColumnSpec, FittedTable
 from acctmap_tui.widgets.formatting import EMPTY
+from acctmap_tui.widgets.text_inputs import LineInput, TextBox
 
 
 @dataclass
@@ -319,12 +320,12 @@ class PlanItemScreen(ModalScreen[dict[str, str] | None]):
                 select.value = text
             return select
         if form.kind is FieldKind.LONG_TEXT:
-            area = TextArea(
+            area = TextBox(
                 text, id=widget_id, classes="form-input form-long", compact=True, soft_wrap=True
             )
             area.disabled = disabled
             return area
-        return Input(
+        return LineInput(
             text,
             placeholder=form.hint,
             id=widget_id,

@@ -84,6 +84,7 @@ from acctmap_tui.widgets.plan_health_list import PlanHealthList
 from acctmap_tui.widgets.plan_list import EditedItem, PlanListPanel
 from acctmap_tui.widgets.plan_prompt import DISCARD, SAVE, SaveDiscardCancelScreen
 from acctmap_tui.widgets.qualification_view import QualificationView
+from acctmap_tui.widgets.text_inputs import LineInput, TextBox
 
 PANES: tuple[Pane, ...] = tuple(Pane)
 
@@ -303,7 +304,7 @@ class PlanView(Vertical):
     def _make_input(self, plan_field: PlanField) -> Widget:
         form = plan_field.form
         if form.kind is FieldKind.LONG_TEXT:
-            return TextArea(
+            return TextBox(
                 id=plan_field.widget_id,
                 classes="form-input form-long",
                 compact=True,
@@ -319,7 +320,7 @@ class PlanView(Vertical):
                 prompt="(none)",
                 compact=True,
             )
-        return Input(
+        return LineInput(
             placeholder=form.hint,
             id=plan_field.widget_id,
             classes="form-input",

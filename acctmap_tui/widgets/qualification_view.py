@@ -25,6 +25,7 @@ from acctmap_tui.domain.qualification import (
     filled_count,
     letter_mark,
 )
+from acctmap_tui.widgets.text_inputs import TextBox
 
 LAYOUT: tuple[QualificationLetter, ...] = assess_qualification(QualificationFacts())
 """The eight rows as composed (their values are filled in later)."""
@@ -66,7 +67,7 @@ class QualificationView(Vertical):
                     markup=False,
                 )
                 if letter.column is not None:
-                    yield TextArea(
+                    yield TextBox(
                         id=input_id(letter.column),
                         classes="form-input form-long qualification-input",
                         compact=True,

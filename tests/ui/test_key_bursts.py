@@ -9,7 +9,7 @@ the action still sees what those keys did.
 from __future__ import annotations
 
 from sqlmodel import select
-from textual.widgets import Input, SelectionList
+from textual.widgets import Input, SelectionList, TextArea
 
 from acctmap_tui.app import AcctmapApp
 from acctmap_tui.data.db import Database
@@ -116,3 +116,32 @@ async def test_letters_either_side_of_enter_in_one_burst_land_in_their_own_field
         second = form.focused
         assert isinstance(second, Input) and second.id == "field-win-probability"
         assert (first.value, second.value) == ("1.2M", "70%")
+
+
+async def test_editing_keys_and_letters_in_one_burst_apply_in_typed_order(
+    app: AcctmapApp, database: Database, account_ids: dict[str, int]
+) -> None:
+    """ctrl+u, backspace and end are bindings; they must not wait behind later letters."""
+    acme = account_ids[ACME]
+    async with app.run_test(size=SIZE) as pilot:
+        form, results = await open_form(app, pilot, acme)
+        name = form.query_one("#field-name", Input)
+        assert form.focused is name and name.value == ACME
+        await burst(pilot, "end", "ctrl+u", *"Acme Freightt", "backspace", "ctrl+s")
+        assert results == [acme]
+    assert stored_account(database, acme).name == "Acme Freight"
+
+
+async def test_a_long_text_field_takes_a_burst_with_backspaces_in_order(
+    app: AcctmapApp, database: Database, account_ids: dict[str, int]
+) -> None:
+    acme = account_ids[ACME]
+    async with app.run_test(size=SIZE) as pilot:
+        form, results = await open_form(app, pilot, acme)
+        area = form.query_one("#field-strategy", TextArea)
+        area.focus()
+        area.select_all()
+        await pilot.pause()
+        await burst(pilot, "backspace", *"Land and expandd", "backspace", "ctrl+s")
+        assert results == [acme]
+    assert stored_account(database, acme).strategy == "Land and expand"
