@@ -304,15 +304,20 @@ async def test_health_column_and_has_findings_filter(database: Database) -> None
         assert "[Has findings]" in screen_text(app)
 
 
-async def test_the_scrollbar_follows_the_filtered_row_count(
-    database: Database, account_ids: dict[str, int], settings: Settings
-) -> None:
-    """The table's row count changes without a screen layout; its scrollbar must still follow."""
+def _with_fillers(database: Database, settings: Settings) -> AcctmapApp:
+    """The app on the fixture accounts and 40 more ("Filler 00"…), so pages scroll."""
     with database.session() as session:
         for number in range(40):
             create_account({"name": f"Filler {number:02}"}, session=session, user="tester")
         session.commit()
-    app = make_app(database, settings)
+    return make_app(database, settings)
+
+
+async def test_the_scrollbar_follows_the_filtered_row_count(
+    database: Database, account_ids: dict[str, int], settings: Settings
+) -> None:
+    """The table's row count changes without a screen layout; its scrollbar must still follow."""
+    app = _with_fillers(database, settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         table = app.query_one(AccountTable)
@@ -331,3 +336,31 @@ async def test_the_scrollbar_follows_the_filtered_row_count(
         await pilot.pause()
         assert table.scroll_y == table.max_scroll_y > 0
         assert "Filler 39" in screen_text(app)
+
+
+async def test_the_next_page_is_drawn_ahead_and_shown_right_on_page_down(
+    database: Database, account_ids: dict[str, int], settings: Settings
+) -> None:
+    """Page down uses lines drawn while the user read the page; they must be the rows'."""
+    app = _with_fillers(database, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one(AccountTable)
+        body = table.scrollable_content_region.height - 1
+        width = table.scrollable_content_region.width
+        next_page = table.rows[body : 2 * body]
+        drawn_ahead = {key[0]: strip for key, strip in table._line_cache.items()}
+        assert {row.id for row in next_page} <= set(drawn_ahead), "drawn before the key"
+        for row in next_page:
+            fresh = table._row_strip(row, False, 0, width)
+            assert drawn_ahead[row.id].text == fresh.text
+
+        await pilot.press("pagedown", "pagedown")  # the first only moves the cursor down
+        await pilot.pause()
+        top = round(table.scroll_y)
+        assert top > 0
+        text = screen_text(app)
+        shown = [row for row in table.rows[top : top + body - 1]]
+        for row in shown:
+            assert row.name[:20] in text
+        assert table.rows[0].name[:20] not in text
