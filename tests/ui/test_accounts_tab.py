@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 from typer.testing import CliRunner
 
@@ -304,23 +307,26 @@ async def test_health_column_and_has_findings_filter(database: Database) -> None
         assert "[Has findings]" in screen_text(app)
 
 
-def _with_fillers(database: Database, settings: Settings) -> AcctmapApp:
-    """The app on the fixture accounts and 40 more ("Filler 00"…), so pages scroll."""
+@asynccontextmanager
+async def _with_fillers(
+    database: Database, settings: Settings
+) -> AsyncIterator[tuple[AcctmapApp, Pilot[object], AccountTable]]:
+    """The app at 80x24 on the fixture accounts and 40 more ("Filler 00"…), so pages scroll."""
     with database.session() as session:
         for number in range(40):
             create_account({"name": f"Filler {number:02}"}, session=session, user="tester")
         session.commit()
-    return make_app(database, settings)
+    app = make_app(database, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        yield app, pilot, app.query_one(AccountTable)
 
 
 async def test_the_scrollbar_follows_the_filtered_row_count(
     database: Database, account_ids: dict[str, int], settings: Settings
 ) -> None:
     """The table's row count changes without a screen layout; its scrollbar must still follow."""
-    app = _with_fillers(database, settings)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        table = app.query_one(AccountTable)
+    async with _with_fillers(database, settings) as (app, pilot, table):
         assert table.show_vertical_scrollbar
         assert table.vertical_scrollbar.window_virtual_size == 46 + 1  # rows and header
         await pilot.press("slash", *"cob")
@@ -342,10 +348,7 @@ async def test_the_next_page_is_drawn_ahead_and_shown_right_on_page_down(
     database: Database, account_ids: dict[str, int], settings: Settings
 ) -> None:
     """Page down uses lines drawn while the user read the page; they must be the rows'."""
-    app = _with_fillers(database, settings)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        table = app.query_one(AccountTable)
+    async with _with_fillers(database, settings) as (app, pilot, table):
         body = table.scrollable_content_region.height - 1
         width = table.scrollable_content_region.width
         next_page = table.rows[body : 2 * body]
