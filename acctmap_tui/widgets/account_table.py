@@ -204,7 +204,6 @@ class AccountTable(ScrollView, can_focus=True):
             self.scroll_to(y=max(target - screen_line, 0), animate=False, immediate=True)
         self.cursor_row = min(target, max(len(rows) - 1, 0))
         self.refresh()
-        self._draw_ahead()
 
     def set_columns(self, keys: Sequence[str]) -> None:
         """Show these columns in this order (rank and name are always first)."""
@@ -335,6 +334,9 @@ class AccountTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         scroll_x = round(self.scroll_x)
         if y == 0:
+            # The whole table is being drawn (a scroll, new rows, focus, style, size):
+            # once it is on screen, draw the neighbouring pages for the next page key.
+            self._draw_ahead()
             return self._header_strip(scroll_x, width)
         index = round(self.scroll_y) + y - 1
         if index >= len(self._rows):
@@ -352,11 +354,6 @@ class AccountTable(ScrollView, can_focus=True):
             strip = self._row_strip(row, index == self.cursor_row, scroll_x, width)
             self._line_cache[key] = strip
         return strip
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        if round(old) != round(new):
-            self._draw_ahead()
 
     def _draw_ahead(self) -> None:
         """Once the screen is drawn, draw the neighbouring pages too (once per frame)."""

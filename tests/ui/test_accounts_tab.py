@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.widgets import Input
 from typer.testing import CliRunner
 
@@ -352,11 +353,19 @@ async def test_the_next_page_is_drawn_ahead_and_shown_right_on_page_down(
         body = table.scrollable_content_region.height - 1
         width = table.scrollable_content_region.width
         next_page = table.rows[body : 2 * body]
-        drawn_ahead = {key[0]: strip for key, strip in table._line_cache.items()}
-        assert {row.id for row in next_page} <= set(drawn_ahead), "drawn before the key"
+
+        def drawn_ahead() -> dict[int, Strip]:
+            return {key[0]: strip for key, strip in table._line_cache.items()}
+
+        for _ in range(100):  # drawn once the app is idle after showing the page
+            if {row.id for row in next_page} <= set(drawn_ahead()):
+                break
+            await pilot.pause(0.05)
+        else:
+            raise AssertionError("the next page was never drawn ahead")
         for row in next_page:
             fresh = table._row_strip(row, False, 0, width)
-            assert drawn_ahead[row.id].text == fresh.text
+            assert drawn_ahead()[row.id].text == fresh.text
 
         await pilot.press("pagedown", "pagedown")  # the first only moves the cursor down
         await pilot.pause()
