@@ -167,9 +167,8 @@ class PartnersScreen(ModalScreen[bool]):
         if message.error:
             self._say(f"Could not read the partners: {message.error}")
         elif message.note or not rows:
-            self._say(
-                " ".join(part for part in (message.note, "" if rows else NO_PARTNERS_TEXT) if part)
-            )
+            empty = "" if rows else NO_PARTNERS_TEXT
+            self._say(" ".join(part for part in (message.note, empty) if part))
         self.refresh_bindings()
 
     def _say(self, text: str) -> None:

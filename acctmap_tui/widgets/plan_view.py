@@ -94,10 +94,10 @@ REFRESH_NOTE = (
 )
 
 QUALIFICATION_PREFIX = "qualification."
+"""Marks a Qualification text among the plan fields a conflict dialog shows."""
 
 ITEM_PREFIX = "item:"
 """Starts the conflict dialog's key of a list item's field: ``item:competitors:7:threat``."""
-"""Marks a Qualification text among the plan fields a conflict dialog shows."""
 
 QUALIFICATION_PANE_ID = "plan-qualification"
 QUALIFICATION_TITLE = "Qualification"
