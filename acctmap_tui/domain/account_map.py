@@ -276,11 +276,12 @@ class MapFilter:
         for check in checks:
             matching = [row for row in matching if check(row)]
         # Typed words last, each in its own comprehension: this runs on every keystroke.
-        for word in self.text.casefold().split():
+        words = self.text.casefold().split()
+        for word, pattern in zip(words, fuzzy_patterns(self.text), strict=True):
             if len(word) == 1:  # a plain substring test beats the regex engine
                 matching = [r for r in matching if word in (r.search_text or search_text_of(r))]
                 continue
-            search = re.compile(_subsequence(word)).search
+            search = pattern.search
             matching = [
                 r for r in matching if search(r.search_text or search_text_of(r)) is not None
             ]

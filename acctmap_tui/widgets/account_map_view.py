@@ -177,8 +177,7 @@ class AccountMapView(Vertical):
         self._content = object()
         """Renewed whenever the rows' values change, so the table redraws its lines."""
         self._totals: Totals | None = None
-        self._totals_of: list[AccountMapRow] | None = None
-        """The rows ``_totals`` were summed over: new rows need new totals."""
+        """Every row's totals, summed once per new set of rows (see ``_update_summary``)."""
         self._refresh_pending: set[int] = set()
         self._refreshing = False
 
@@ -374,6 +373,7 @@ class AccountMapView(Vertical):
     def _show_rows(self, rows: list[AccountMapRow], *, keep_screen_line: bool = False) -> None:
         self._all_rows = rows
         self._content = object()  # new values: the table draws every line afresh
+        self._totals = None
         self._last_filter = None
         self._loaded = True
         wanted, self._select_after_load = self._select_after_load, None
@@ -462,8 +462,8 @@ class AccountMapView(Vertical):
             text = _summary_text(summarise(self._shown), len(self._all_rows))
             text += f" · of the first {len(self._all_rows):,}; loading all {page.total:,}…"
         else:
-            if self._totals is None or self._totals_of is not self._all_rows:
-                self._totals, self._totals_of = totals_of(self._all_rows), self._all_rows
+            if self._totals is None:
+                self._totals = totals_of(self._all_rows)
             summary = summarise_shown(self._all_rows, self._shown, self._totals)
             text = _summary_text(summary, len(self._all_rows))
         self.query_one("#account-summary", StatusLine).text = text
@@ -476,10 +476,6 @@ class AccountMapView(Vertical):
         """Called by the filter box as its text changes, so rows and text share a frame."""
         if text != self._filter.text:
             self._set_filter(text=text)
-
-    @on(Input.Changed, "#account-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        event.stop()  # already applied by _filter_typed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         focused = self.screen.focused

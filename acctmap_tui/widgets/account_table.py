@@ -128,18 +128,17 @@ class AccountTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._rows: Sequence[AccountMapRow] = ()
-        self._line_widths_of: list[MapColumn] | None = None
-        self._line_widths_cache = (0, 0)
-        self._columns: list[MapColumn] = [
-            c for key in DEFAULT_COLUMNS for c in COLUMNS if c.key == key
-        ]
+        self._columns: list[MapColumn] = []
+        self._line_cells = (0, 0)
+        """Cells of the fixed columns and of the scrolling ones, gaps included."""
+        self._show_columns([c for key in DEFAULT_COLUMNS for c in COLUMNS if c.key == key])
         self._sort_key: str = "rank"
         self._sort_descending = False
         self._line_cache: dict[tuple[int, bool, bool, int, int], Strip] = {}
+        """Rendered lines by (account id, is cursor, focused, scroll x, width)."""
         self._warm_scheduled = False
         self._content: object | None = None
         """The token of the row values the cached lines were drawn from."""
-        """Rendered lines by (account id, is cursor, focused, scroll x, width)."""
         self._highlighted_id: int | None = None
         self._row_styles: dict[tuple[bool, bool, bool, bool], Style] = {}
         self._presence: Mapping[int, str] = {}
@@ -209,7 +208,7 @@ class AccountTable(ScrollView, can_focus=True):
         """Show these columns in this order (rank and name are always first)."""
         by_key = {column.key: column for column in COLUMNS}
         ordered = ["rank", "name", *(key for key in keys if key not in ("rank", "name"))]
-        self._columns = [by_key[key] for key in ordered if key in by_key]
+        self._show_columns([by_key[key] for key in ordered if key in by_key])
         self._line_cache.clear()
         self._update_virtual_size()
         self.refresh()
@@ -238,9 +237,15 @@ class AccountTable(ScrollView, can_focus=True):
         if self.tooltip != tooltip:
             self.tooltip = tooltip
 
+    def _show_columns(self, columns: list[MapColumn]) -> None:
+        self._columns = columns
+        self._line_cells = (
+            sum(c.width + GAP for c in columns[:FIXED_COLUMNS]),
+            sum(c.width + GAP for c in columns[FIXED_COLUMNS:]),
+        )
+
     def _update_virtual_size(self) -> None:
-        width = sum(column.width + GAP for column in self._columns)
-        size = Size(width, len(self._rows) + 1)
+        size = Size(sum(self._line_cells), len(self._rows) + 1)
         if size != self.virtual_size:
             self.virtual_size = size
             # What a layout pass does for a scrolling widget whose size is unchanged:
@@ -395,7 +400,7 @@ class AccountTable(ScrollView, can_focus=True):
         # Cells are padded to exactly their columns' widths, so when the lengths in
         # characters match those widths every character is one cell (ASCII, "…", "—",
         # accented names) and the visible part is a plain slice.
-        fixed_cells, rest_cells = self._line_widths()
+        fixed_cells, rest_cells = self._line_cells
         if len(fixed) == fixed_cells and len(rest) == rest_cells:
             text = (fixed + rest[scroll_x:])[:width].ljust(width)
             return Strip([Segment(text, style)], width)
@@ -405,17 +410,6 @@ class AccountTable(ScrollView, can_focus=True):
         line = Strip.join([left, right])
         return line.extend_cell_length(width, style).crop(0, width)
 
-    def _line_widths(self) -> tuple[int, int]:
-        """Cells of the fixed columns and of the scrolling ones, gaps included."""
-        columns = self._columns
-        if self._line_widths_of is not columns:
-            self._line_widths_of = columns
-            self._line_widths_cache = (
-                sum(c.width + GAP for c in columns[:FIXED_COLUMNS]),
-                sum(c.width + GAP for c in columns[FIXED_COLUMNS:]),
-            )
-        return self._line_widths_cache
-
     def _cells(self, row: AccountMapRow, scroll_x: int = 0, width: int | None = None) -> list[str]:
         """The row's cells; columns scrolled out of view are left blank, not formatted."""
         fixed = self._columns[:FIXED_COLUMNS]
@@ -423,7 +417,7 @@ class AccountTable(ScrollView, can_focus=True):
             fit_cell(column.text(row), column.width, right=column.numeric) + " " * GAP
             for column in fixed
         ]
-        visible = None if width is None else width - sum(c.width + GAP for c in fixed)
+        visible = None if width is None else width - self._line_cells[0]
         position = 0  # where the column starts within the scrolling part
         for column in self._columns[FIXED_COLUMNS:]:
             span = column.width + GAP

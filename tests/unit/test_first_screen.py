@@ -323,29 +323,22 @@ def test_totals_of_a_filtered_list_match_summing_it_directly() -> None:
     import random
 
     from acctmap_tui.data.first_screen import summarise, summarise_shown, totals_of
-    from acctmap_tui.domain.account_map import AccountMapRow, rank_rows
-    from acctmap_tui.domain.vocabulary import Stage, TargetType
+    from acctmap_tui.domain.account_map import rank_rows
+    from acctmap_tui.domain.vocabulary import Stage
+    from tests.unit.test_account_map import _row
 
     generator = random.Random(7)
     stages = list(Stage)
     rows = [
-        AccountMapRow(
-            id=number,
-            name=f"Account {number}",
-            target_type=TargetType.NEW_PROSPECT,
+        _row(
+            number,
+            f"Account {number}",
             stage=generator.choice(stages),
             currency=generator.choice(["USD", "USD", "USD", "EUR"]),
             revenue_potential=Decimal(generator.randrange(0, 500)) * 1000,
             win_probability=generator.random(),
             owner=None,
             owner_username=None,
-            key_contacts=(),
-            ideal_first_meeting=None,
-            value_proposition=None,
-            strategy=None,
-            industry=None,
-            next_action=None,
-            next_action_due=None,
             overdue_actions=generator.randrange(0, 3),
             last_reviewed_at=None,
         )
